@@ -1,0 +1,138 @@
+"""The ``workforce`` command: parses arguments and calls the pipeline's steps."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from workforce.config import ConfigError
+from workforce.findings import ExtractRejected, Finding, errors, summary
+from workforce.periods import Period
+from workforce.version import code_version
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for finding in findings:
+        print(finding)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from workforce.pipeline import validate_paths
+
+    months = validate_paths(args.paths, args.period, args.authority)
+    findings = [f for month in months for f in month.findings]
+    _print_findings(findings)
+    print(f"Validation: {summary(findings)}.")
+    return 1 if errors(findings) else 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from workforce.pipeline import authorities_landed, load_authority_month
+    from workforce.warehouse import make_engine
+
+    engine = make_engine(args.warehouse)
+    authorities = [args.authority] if args.authority else authorities_landed(
+        args.extracts, args.period
+    )
+    if not authorities:
+        print(f"No authority has a {args.period} folder under {args.extracts}.", file=sys.stderr)
+        return 1
+    status = 0
+    for authority in authorities:
+        try:
+            result = load_authority_month(args.extracts, authority, args.period, engine)
+        except ExtractRejected as rejected:
+            _print_findings(rejected.findings)
+            print(f"{authority} {args.period}: rejected ({summary(rejected.findings)}); "
+                  "the warehouse is unchanged.")
+            status = 1
+            continue
+        print(result.describe())
+    return status
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from workforce.sample import write_sample
+
+    folders = write_sample(
+        args.out, args.authority, args.end, args.months, args.posts, args.seed
+    )
+    print(f"Wrote {len(folders)} months of sample extracts for {args.authority} under "
+          f"{args.out} ({folders[0].name} to {folders[-1].name}).")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from workforce.contract_docs import DOC_PATH, write_contract_docs
+
+    write_contract_docs()
+    print(f"Wrote {DOC_PATH}.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workforce",
+        description="Children's social care workforce reporting: validate and load monthly "
+        "extracts.",
+    )
+    parser.add_argument("--version", action="version", version=code_version())
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser(
+        "validate", help="check extract files or month folders against the contracts"
+    )
+    validate.add_argument("paths", nargs="+", type=Path, help="files or month folders")
+    validate.add_argument("--period", type=_period, help="YYYY-MM (default: the folder name)")
+    validate.add_argument(
+        "--authority", help="authority code whose header mapping applies (default: folder name)"
+    )
+    validate.set_defaults(run=cmd_validate)
+
+    load = commands.add_parser("load", help="validate and load a month into the warehouse")
+    load.add_argument("--extracts", type=Path, required=True, help="landing root folder")
+    load.add_argument("--period", type=_period, required=True, help="YYYY-MM")
+    load.add_argument("--authority", help="one authority (default: every one landed)")
+    load.add_argument("--warehouse", help="SQLAlchemy URL (default: $WORKFORCE_WAREHOUSE_URL "
+                      "or SQLite in var/)")
+    load.set_defaults(run=cmd_load)
+
+    sample = commands.add_parser("sample", help="write deterministic sample extracts")
+    sample.add_argument("--out", type=Path, required=True, help="landing root to write")
+    sample.add_argument("--authority", default="NWT", help="authority code (default NWT)")
+    sample.add_argument("--months", type=int, default=24, help="number of months (default 24)")
+    sample.add_argument("--end", type=_period, default=Period(2025, 3), help="last month")
+    sample.add_argument("--posts", type=int, default=350, help="establishment posts")
+    sample.add_argument("--seed", type=int, default=0, help="random seed")
+    sample.set_defaults(run=cmd_sample)
+
+    docs = commands.add_parser("docs", help="regenerate docs/extract-contracts.md")
+    docs.set_defaults(run=cmd_docs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.run(args)
+    except (ConfigError, ValueError, FileNotFoundError) as exc:
+        print(f"workforce: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,436 @@
+"""The four monthly extract contracts, declared once.
+
+Validation, the loader and ``docs/extract-contracts.md`` all read these declarations, so a
+column, code or rule added here is checked, loaded and documented with no second edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+
+class ColumnType(StrEnum):
+    ID = "id"
+    TEXT = "text"
+    CODE = "code"
+    FLAG = "flag"
+    DATE = "date"
+    NUMBER = "number"
+    INTEGER = "integer"
+    MONEY = "money"
+
+
+TYPE_DESCRIPTIONS: dict[ColumnType, str] = {
+    ColumnType.ID: "identifier (text, surrounding spaces removed)",
+    ColumnType.TEXT: "free text",
+    ColumnType.CODE: "one of the listed codes (case, spaces and hyphens are ignored)",
+    ColumnType.FLAG: "Y/N, yes/no, true/false or 1/0",
+    ColumnType.DATE: "date as YYYY-MM-DD or DD/MM/YYYY (day first, never month first)",
+    ColumnType.NUMBER: "decimal number",
+    ColumnType.INTEGER: "whole number",
+    ColumnType.MONEY: "pounds and pence, e.g. 1234.56 (a leading £ and thousands commas allowed)",
+}
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A numeric range; ``None`` leaves that side open."""
+
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+    def describe(self) -> str:
+        left = "[" if self.low_inclusive else "("
+        right = "]" if self.high_inclusive else ")"
+        low = "" if self.low is None else f"{self.low:g}"
+        high = "" if self.high is None else f"{self.high:g}"
+        if self.low is not None and self.high is None:
+            return f"{'≥' if self.low_inclusive else '>'} {low}"
+        if self.high is not None and self.low is None:
+            return f"{'≤' if self.high_inclusive else '<'} {high}"
+        return f"in {left}{low}, {high}{right}"
+
+    def holds(self, values: pd.Series) -> pd.Series:
+        ok = pd.Series(True, index=values.index)
+        if self.low is not None:
+            ok &= values >= self.low if self.low_inclusive else values > self.low
+        if self.high is not None:
+            ok &= values <= self.high if self.high_inclusive else values < self.high
+        return ok.fillna(True).astype(bool)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    description: str
+    required: bool = True
+    codes: tuple[str, ...] = ()
+    bound: Bound | None = None  # for money, in pounds
+    warn_bound: Bound | None = None
+    personal: bool = False
+    not_after_period_end: bool = True  # only read for dates
+
+
+# A row rule sees the parsed frame and the period end and returns True for good rows.
+RowCheck = Callable[[pd.DataFrame, pd.Timestamp], pd.Series]
+
+
+@dataclass(frozen=True)
+class RowRule:
+    id: str
+    column: str  # the column a finding is reported against
+    description: str  # what is expected, in a sentence
+    check: RowCheck
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Values of ``column`` in ``kind`` must exist in ``target_column`` of ``target_kind``."""
+
+    kind: str
+    column: str
+    target_kind: str
+    target_column: str
+    when: tuple[str, str] | None = None  # (column, value): only rows where column == value
+
+    def describe(self) -> str:
+        scope = f" (rows with {self.when[0]} = {self.when[1]})" if self.when else ""
+        return f"`{self.column}`{scope} must exist as `{self.target_column}` in `{self.target_kind}`"
+
+
+@dataclass(frozen=True)
+class Contract:
+    kind: str
+    description: str
+    grain: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    rules: tuple[RowRule, ...] = ()
+    min_rows: int = 0
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def personal_columns(self) -> set[str]:
+        return {c.name for c in self.columns if c.personal}
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+ROLES = (
+    "social_worker",
+    "senior_social_worker",
+    "advanced_practitioner",
+    "team_manager",
+    "service_manager",
+    "senior_manager",
+    "other",
+)
+LEAVING_REASONS = (
+    "resignation",
+    "retirement",
+    "dismissal",
+    "end_of_contract",
+    "redundancy",
+    "transfer",
+    "other",
+    "unknown",
+)
+CONTRACT_TYPES = ("permanent", "fixed_term")
+POST_STATUSES = ("active", "frozen", "deleted")
+WORKER_TYPES = ("employee", "agency")
+RETENTION_OPTIONS = ("lump_sum", "instalments")
+GENDERS = ("female", "male", "other", "not_known")
+
+# Above these a value is possible but worth a second look.
+CASELOAD_WARNING = 40
+CHARGE_RATE_WARNING_GBP = 120
+MONTHLY_SICKNESS_DAYS_MAX = 23  # working days in the longest month
+
+
+def _where_known(ok: pd.Series, *inputs: pd.Series) -> pd.Series:
+    """A rule only judges rows where its inputs are present (missing dates compare False)."""
+    missing = pd.concat([i.isna() for i in inputs], axis=1).any(axis=1)
+    return (ok.fillna(True).astype(bool) | missing).astype(bool)
+
+
+def _leave_not_before_start(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
+    leave, start = frame["leave_date"], frame["service_start_date"]
+    return _where_known(leave >= start, leave, start)
+
+
+def _role_start_not_before_service_start(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
+    role_start, start = frame["role_start_date"], frame["service_start_date"]
+    return _where_known(role_start >= start, role_start, start)
+
+
+def _reason_given_for_leaver(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
+    return ~(frame["leave_date"].notna() & frame["leaving_reason"].isna())
+
+
+def _reason_only_for_leaver(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
+    return ~(frame["leave_date"].isna() & frame["leaving_reason"].notna())
+
+
+def _line_cost_matches(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
+    # Money is held in pence; the rate × hours product is rounded to the penny, 1p tolerance.
+    expected = (frame["hours"] * frame["charge_rate_gbp"]).round()
+    ok = (frame["line_cost_gbp"] - expected).abs() <= 1
+    return _where_known(ok, frame["hours"], frame["charge_rate_gbp"], frame["line_cost_gbp"])
+
+
+def _employee_fte_at_most_one(frame: pd.DataFrame, end: pd.Timestamp) -> pd.Series:
+    in_post = frame["leave_date"].isna() | (frame["leave_date"] > end)
+    total = frame["fte"].where(in_post, 0).groupby(frame["employee_id"]).transform("sum")
+    return ~(in_post & (total > 1 + 1e-9)).fillna(False).astype(bool)
+
+
+def _placement_start_not_after_week(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
+    start, week = frame["placement_start_date"], frame["week_ending"]
+    return _where_known(start <= week, start, week)
+
+
+HR_STAFF = Contract(
+    kind="hr_staff",
+    description="HR/payroll extract: everyone in post at any time in the month.",
+    grain="one row per employee assignment in post at the month end, plus assignments that "
+    "ended in the month (leavers carry their leave date)",
+    key=("employee_id", "post_id"),
+    min_rows=1,
+    columns=(
+        Column("employee_id", ColumnType.ID, "Employee number (pseudonymised in the warehouse)."),
+        Column("post_id", ColumnType.ID, "Establishment post held by this assignment."),
+        Column("team_code", ColumnType.ID, "Team of the post."),
+        Column("role", ColumnType.CODE, "Role of the assignment.", codes=ROLES),
+        Column("grade", ColumnType.TEXT, "Pay grade as the council names it.", required=False),
+        Column(
+            "fte",
+            ColumnType.NUMBER,
+            "Contracted hours ÷ standard full-time hours.",
+            bound=Bound(0, 1, low_inclusive=False),
+        ),
+        Column(
+            "contract_type", ColumnType.CODE, "Permanent or fixed term.", codes=CONTRACT_TYPES
+        ),
+        Column("qualified_sw", ColumnType.FLAG, "Registered children and family social worker."),
+        Column("case_holding", ColumnType.FLAG, "Holds cases at the month end."),
+        Column("service_start_date", ColumnType.DATE, "Start of continuous service."),
+        Column("role_start_date", ColumnType.DATE, "Start in this role.", required=False),
+        Column(
+            "leave_date", ColumnType.DATE, "Last day of service, blank if in post.", required=False
+        ),
+        Column(
+            "leaving_reason",
+            ColumnType.CODE,
+            "Reason for leaving, blank if in post.",
+            required=False,
+            codes=LEAVING_REASONS,
+        ),
+        Column(
+            "sickness_days",
+            ColumnType.NUMBER,
+            "Working days lost to sickness in the month (FTE days).",
+            required=False,
+            bound=Bound(0, 31),
+            warn_bound=Bound(0, MONTHLY_SICKNESS_DAYS_MAX),
+        ),
+        Column(
+            "birth_date",
+            ColumnType.DATE,
+            "Date of birth: stored only as an age band.",
+            required=False,
+            personal=True,
+        ),
+        Column(
+            "gender",
+            ColumnType.CODE,
+            "Gender.",
+            required=False,
+            codes=GENDERS,
+            personal=True,
+        ),
+        Column("ethnicity", ColumnType.TEXT, "Ethnicity.", required=False, personal=True),
+        Column(
+            "retention_option",
+            ColumnType.CODE,
+            "Retention payment option chosen, blank if none.",
+            required=False,
+            codes=RETENTION_OPTIONS,
+        ),
+    ),
+    rules=(
+        RowRule(
+            "leave_not_before_start",
+            "leave_date",
+            "leave date on or after service_start_date",
+            _leave_not_before_start,
+        ),
+        RowRule(
+            "role_start_not_before_service_start",
+            "role_start_date",
+            "role start date on or after service_start_date",
+            _role_start_not_before_service_start,
+            Severity.WARNING,
+        ),
+        RowRule(
+            "employee_fte_at_most_one",
+            "fte",
+            "an employee's FTE summed over assignments in post at the month end ≤ 1",
+            _employee_fte_at_most_one,
+        ),
+        RowRule(
+            "reason_given_for_leaver",
+            "leaving_reason",
+            "a leaving reason for every leaver",
+            _reason_given_for_leaver,
+            Severity.WARNING,
+        ),
+        RowRule(
+            "reason_only_for_leaver",
+            "leaving_reason",
+            "no leaving reason without a leave date",
+            _reason_only_for_leaver,
+            Severity.WARNING,
+        ),
+    ),
+)
+
+ESTABLISHMENT = Contract(
+    kind="establishment",
+    description="Finance establishment: the budgeted posts.",
+    grain="one row per budgeted post",
+    key=("post_id",),
+    min_rows=1,
+    columns=(
+        Column("post_id", ColumnType.ID, "Post number."),
+        Column("team_code", ColumnType.ID, "Team the post belongs to."),
+        Column("team_name", ColumnType.TEXT, "Team name as shown in reports."),
+        Column("service_area", ColumnType.TEXT, "Service area, e.g. Child Protection."),
+        Column("role", ColumnType.CODE, "Role the post is budgeted for.", codes=ROLES),
+        Column("grade", ColumnType.TEXT, "Budgeted grade.", required=False),
+        Column(
+            "budgeted_fte", ColumnType.NUMBER, "Budgeted FTE.", bound=Bound(0, 1, low_inclusive=False)
+        ),
+        Column(
+            "annual_cost_gbp",
+            ColumnType.MONEY,
+            "Annual budgeted cost of the post incl. on-costs.",
+            bound=Bound(0),
+        ),
+        Column("funded", ColumnType.FLAG, "Post is funded in the budget."),
+        Column("status", ColumnType.CODE, "Post status.", codes=POST_STATUSES),
+    ),
+)
+
+AGENCY_SPEND = Contract(
+    kind="agency_spend",
+    description="Agency managed-service provider's timesheet export.",
+    grain="one row per agency timesheet or invoice line",
+    key=("line_id",),
+    columns=(
+        Column("line_id", ColumnType.ID, "Timesheet or invoice line number."),
+        Column("worker_ref", ColumnType.ID, "Agency worker reference."),
+        Column("supplier", ColumnType.TEXT, "Agency supplying the worker."),
+        Column("team_code", ColumnType.ID, "Team the worker is placed in."),
+        Column("role", ColumnType.CODE, "Role covered.", codes=ROLES),
+        Column(
+            "post_id",
+            ColumnType.ID,
+            "Establishment post covered; blank means over establishment.",
+            required=False,
+        ),
+        Column("week_ending", ColumnType.DATE, "Last day of the timesheet week."),
+        Column("hours", ColumnType.NUMBER, "Hours worked in the week.", bound=Bound(0, 84)),
+        Column(
+            "charge_rate_gbp",
+            ColumnType.MONEY,
+            "Hourly charge rate, net of VAT.",
+            bound=Bound(0),
+            warn_bound=Bound(0, CHARGE_RATE_WARNING_GBP),
+        ),
+        Column("line_cost_gbp", ColumnType.MONEY, "Line cost, net of VAT.", bound=Bound(0)),
+        Column("placement_start_date", ColumnType.DATE, "Start of the current placement."),
+        Column("qualified_sw", ColumnType.FLAG, "Worker is a qualified social worker."),
+    ),
+    rules=(
+        RowRule(
+            "line_cost_matches",
+            "line_cost_gbp",
+            "line_cost_gbp = hours × charge_rate_gbp to within 1p",
+            _line_cost_matches,
+        ),
+        RowRule(
+            "placement_start_not_after_week",
+            "placement_start_date",
+            "placement start on or before week_ending",
+            _placement_start_not_after_week,
+        ),
+    ),
+)
+
+CASELOADS = Contract(
+    kind="caseloads",
+    description="Case-management system: open cases per case-holding worker.",
+    grain="one row per case-holding worker at the month end",
+    key=("worker_type", "worker_ref"),
+    columns=(
+        Column("worker_ref", ColumnType.ID, "employee_id or agency worker_ref."),
+        Column("worker_type", ColumnType.CODE, "Employee or agency.", codes=WORKER_TYPES),
+        Column(
+            "open_cases",
+            ColumnType.INTEGER,
+            "Open cases at the month end.",
+            bound=Bound(0),
+            warn_bound=Bound(0, CASELOAD_WARNING),
+        ),
+        Column("cp_cases", ColumnType.INTEGER, "Child protection cases.", False, bound=Bound(0)),
+        Column("cla_cases", ColumnType.INTEGER, "Children looked after.", False, bound=Bound(0)),
+        Column("cin_cases", ColumnType.INTEGER, "Children in need cases.", False, bound=Bound(0)),
+    ),
+)
+
+CONTRACTS: dict[str, Contract] = {
+    c.kind: c for c in (HR_STAFF, ESTABLISHMENT, AGENCY_SPEND, CASELOADS)
+}
+KINDS: tuple[str, ...] = tuple(CONTRACTS)
+
+REFERENCES: tuple[Reference, ...] = (
+    Reference("hr_staff", "post_id", "establishment", "post_id"),
+    Reference("hr_staff", "team_code", "establishment", "team_code"),
+    Reference("agency_spend", "post_id", "establishment", "post_id"),
+    Reference("agency_spend", "team_code", "establishment", "team_code"),
+    Reference("caseloads", "worker_ref", "hr_staff", "employee_id", when=("worker_type", "employee")),
+    Reference("caseloads", "worker_ref", "agency_spend", "worker_ref", when=("worker_type", "agency")),
+)
+
+# Headers that look like a person's name are refused outright: names are never accepted.
+NAME_HEADER_PATTERN = (
+    r"^(names?|surname|forenames?|initials"
+    r"|(first|last|sur|fore|given|middle|family|full|preferred|maiden|known_as"
+    r"|worker|employee|staff|person|social_worker)_?names?)$"
+)
+
+AGE_BANDS: tuple[tuple[int, int | None], ...] = (
+    (0, 19),
+    (20, 29),
+    (30, 39),
+    (40, 49),
+    (50, 59),
+    (60, None),
+)

@@ -1,0 +1,86 @@
+"""The monthly steps as plain functions: the CLI and the Airflow DAGs both call these."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from workforce.config import load_authority_config
+from workforce.extracts import kind_of
+from workforce.findings import ExtractRejected, summary
+from workforce.periods import PERIOD_PATTERN, Period
+from workforce.validation import ValidatedMonth, validate_files, validate_month
+from workforce.warehouse import LoadResult, load_month
+
+log = logging.getLogger(__name__)
+
+
+def month_folder(root: Path, authority_code: str, period: Period) -> Path:
+    """Landing layout: ``ROOT/<authority_code>/<YYYY-MM>/<kind>.csv|xlsx``."""
+    return Path(root) / authority_code / str(period)
+
+
+def authorities_landed(root: Path, period: Period) -> list[str]:
+    """Authorities with a folder for the month under the landing root."""
+    return sorted(p.parent.name for p in Path(root).glob(f"*/{period}") if p.is_dir())
+
+
+def validate_authority_month(root: Path, authority_code: str, period: Period) -> ValidatedMonth:
+    config = load_authority_config(authority_code)
+    month = validate_month(month_folder(root, authority_code, period), period,
+                           config.column_mapping)
+    log.info("Validated %s %s: %s", authority_code, period, summary(month.findings))
+    return month
+
+
+def load_authority_month(
+    root: Path, authority_code: str, period: Period, engine: Engine
+) -> LoadResult:
+    """Validate the month's four extracts and load them; raise ExtractRejected on errors."""
+    month = validate_authority_month(root, authority_code, period)
+    if not month.ok:
+        raise ExtractRejected(month.findings)
+    return load_month(engine, month, authority_code)
+
+
+def validate_paths(
+    paths: list[Path], period: Period | None = None, authority_code: str | None = None
+) -> list[ValidatedMonth]:
+    """Validate month folders and/or single files; files in one folder are checked together.
+
+    The month comes from ``period`` or the folder name (``YYYY-MM``); the authority (whose
+    header mapping applies) from ``authority_code`` or the folder above the month."""
+    groups: dict[Path, list[Path]] = {}
+    for path in map(Path, paths):
+        groups.setdefault(path if path.is_dir() else path.parent, [])
+        if not path.is_dir():
+            groups[path.parent].append(path)
+    results = []
+    for folder, files in groups.items():
+        folder_period = period or _period_from_folder(folder)
+        config = load_authority_config(authority_code or folder.resolve().parent.name)
+        if not files:
+            results.append(validate_month(folder, folder_period, config.column_mapping))
+            continue
+        by_kind = {}
+        for file in files:
+            kind = kind_of(file)
+            if kind is None:
+                raise ValueError(
+                    f"{file}: cannot tell which extract this is; name it hr_staff, "
+                    "establishment, agency_spend or caseloads with .csv or .xlsx"
+                )
+            by_kind[kind] = file
+        results.append(validate_files(by_kind, folder_period, config.column_mapping))
+    return results
+
+
+def _period_from_folder(folder: Path) -> Period:
+    name = folder.resolve().name
+    if not PERIOD_PATTERN.match(name):
+        raise ValueError(
+            f"{folder}: cannot tell the month from the folder name; pass --period YYYY-MM"
+        )
+    return Period.parse(name)

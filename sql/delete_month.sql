@@ -1,0 +1,9 @@
+-- Remove one authority's month, children before the load they reference, so a reload
+-- replaces that month and nothing else.
+DELETE FROM validation_finding WHERE authority_code = :authority_code AND period = :period;
+DELETE FROM caseloads WHERE authority_code = :authority_code AND period = :period;
+DELETE FROM agency_spend WHERE authority_code = :authority_code AND period = :period;
+DELETE FROM hr_staff WHERE authority_code = :authority_code AND period = :period;
+DELETE FROM establishment WHERE authority_code = :authority_code AND period = :period;
+DELETE FROM extract_file WHERE authority_code = :authority_code AND period = :period;
+DELETE FROM load_batch WHERE authority_code = :authority_code AND period = :period;
