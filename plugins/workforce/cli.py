@@ -71,6 +71,20 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from workforce.warehouse import loaded_months, make_engine, warehouse_url
+
+    months = loaded_months(make_engine(args.warehouse))
+    print(f"Warehouse {warehouse_url(args.warehouse)}: {len(months)} authority-months loaded.")
+    for month in months:
+        print(f"  {month.authority_code} {month.period}  load {month.load_id}  "
+              f"at {month.loaded_at}  code {month.code_version}")
+        for file in month.files:
+            print(f"      {file.kind:<14} {file.file_name:<20} {file.row_count:>6} rows  "
+                  f"sha256 {file.sha256}")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from workforce.contract_docs import DOC_PATH, write_contract_docs
 
@@ -115,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--posts", type=int, default=350, help="establishment posts")
     sample.add_argument("--seed", type=int, default=0, help="random seed")
     sample.set_defaults(run=cmd_sample)
+
+    status = commands.add_parser("status", help="list loaded months and their extract files")
+    status.add_argument("--warehouse", help="SQLAlchemy URL")
+    status.set_defaults(run=cmd_status)
 
     docs = commands.add_parser("docs", help="regenerate docs/extract-contracts.md")
     docs.set_defaults(run=cmd_docs)

@@ -48,6 +48,16 @@ class AuthorityConfig(BaseModel):
         return self.column_mapping.get(kind, {})
 
 
+def landing_root() -> Path:
+    """Where councils' extract files land: ``ROOT/<authority>/<YYYY-MM>/<kind>.csv``."""
+    return Path(os.environ.get("WORKFORCE_LANDING_ROOT", PROJECT_ROOT / "landing"))
+
+
+def output_root() -> Path:
+    """Where reports and published packs are written."""
+    return Path(os.environ.get("WORKFORCE_OUTPUT_ROOT", PROJECT_ROOT / "output"))
+
+
 def config_dir() -> Path:
     return Path(os.environ.get("WORKFORCE_CONFIG_DIR", PROJECT_ROOT / "config"))
 

@@ -29,11 +29,7 @@ def errors(findings: list[Finding]) -> list[Finding]:
 def summary(findings: list[Finding]) -> str:
     n_errors = len(errors(findings))
     n_warnings = len(findings) - n_errors
-    files = len({f.file for f in findings})
-    return (
-        f"{n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
-        f" in {files} file{'s' * (files != 1)}"
-    )
+    return f"{n_errors} error{'s' * (n_errors != 1)}, {n_warnings} warning{'s' * (n_warnings != 1)}"
 
 
 class ExtractRejected(Exception):

@@ -49,6 +49,14 @@ class Period:
         return self.year if self.month >= 4 else self.year - 1
 
 
+def period_for_run(logical_date: dt.date) -> Period:
+    """The month a monthly run reports on: the one before the month it runs in.
+
+    Derived only from the run's logical date, never from today, so a backfill of a past
+    run processes exactly the month the original run did."""
+    return Period.containing(logical_date).shift(-1)
+
+
 def period_range(first: Period, last: Period) -> list[Period]:
     count = (last.year - first.year) * 12 + last.month - first.month
     return [first.shift(i) for i in range(count + 1)]

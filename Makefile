@@ -1,0 +1,65 @@
+# Two commands for a newcomer: `make run` (the monthly job on the embedded default) and
+# `make test`. Both start with `make install`, which is quick when nothing has changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The embedded default: SQLite warehouse and Airflow metadata, all under the project.
+export AIRFLOW_HOME := $(CURDIR)/var/airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
+export WORKFORCE_LANDING_ROOT ?= $(CURDIR)/landing
+export WORKFORCE_OUTPUT_ROOT ?= $(CURDIR)/output
+
+# The sample council and the month `make run` processes (a run on 5 April reports March).
+SAMPLE_AUTHORITY := NWT
+SAMPLE_END := 2025-03
+RUN_DATE := 2025-04-05
+
+.PHONY: install system-check run sample airflow-db test lint docs clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml uv.lock | system-check
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv sync --frozen --quiet
+	@touch $@
+
+system-check:
+	@bash scripts/check-system.sh $(PYTHON)
+
+sample: install
+	@test -d $(WORKFORCE_LANDING_ROOT)/$(SAMPLE_AUTHORITY)/$(SAMPLE_END) || \
+		$(BIN)/workforce sample --out $(WORKFORCE_LANDING_ROOT) --authority $(SAMPLE_AUTHORITY) --end $(SAMPLE_END)
+
+airflow-db: install
+	@mkdir -p $(AIRFLOW_HOME)
+	@$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || \
+		{ cat $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
+
+run: sample airflow-db
+	@echo "Running workforce_monthly for $(SAMPLE_END) through Airflow (log: var/airflow/dags-test.log)..."
+	@$(BIN)/airflow dags test workforce_monthly $(RUN_DATE) > $(AIRFLOW_HOME)/dags-test.log 2>&1 || \
+		{ tail -50 $(AIRFLOW_HOME)/dags-test.log; exit 1; }
+	@grep -q "state=success" $(AIRFLOW_HOME)/dags-test.log || \
+		{ tail -50 $(AIRFLOW_HOME)/dags-test.log; echo "The DAG run did not succeed."; exit 1; }
+	@$(BIN)/workforce status
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+docs: install
+	$(BIN)/workforce docs
+
+clean:
+	rm -rf var output landing
