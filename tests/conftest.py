@@ -117,6 +117,8 @@ def postgres_server() -> str:
         with create_engine(POSTGRES_URL).connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure to connect means skip
+        if os.environ.get("WORKFORCE_TEST_REQUIRE_POSTGRES"):
+            raise  # CI provides the server: a skip there would hide a broken set-up
         pytest.skip(
             f"PostgreSQL not reachable at {POSTGRES_URL} ({type(exc).__name__}); "
             "start it or set WORKFORCE_TEST_POSTGRES_URL to run the PostgreSQL tests"

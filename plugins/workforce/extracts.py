@@ -27,6 +27,10 @@ EXTENSIONS = (".csv", ".xlsx")
 ZIP_MAGIC = b"PK\x03\x04"
 OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
+# (spreadsheet row number, cells) for each non-blank row: blank rows are skipped, but findings
+# must still name the row a person sees when they open the file.
+Rows = list[tuple[int, list[str]]]
+
 
 @dataclass(frozen=True)
 class ExtractFile:
@@ -34,7 +38,9 @@ class ExtractFile:
     path: Path
     sha256: str
     rows: int
-    frame: pd.DataFrame  # canonical columns present in the file, text cells, row index 0..n-1
+    # All canonical columns, text cells; the index is the spreadsheet row number − 2 (the first
+    # data row under a header in row 1 is 0; blank rows leave gaps).
+    frame: pd.DataFrame
 
     @property
     def name(self) -> str:
@@ -125,14 +131,14 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
         )
 
 
-def _csv_rows(data: bytes) -> tuple[list[list[str]] | None, str | None]:
+def _csv_rows(data: bytes) -> tuple[Rows | None, str | None]:
     text, problem = _decode(data)
     if problem:
         return None, problem
     assert text is not None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        rows = [(n, row) for n, row in enumerate(reader, start=1) if any(c.strip() for c in row)]
     except csv.Error as exc:
         return None, (
             f"the CSV is malformed near line {reader.line_num} ({exc}); "
@@ -140,7 +146,7 @@ def _csv_rows(data: bytes) -> tuple[list[list[str]] | None, str | None]:
         )
     if not rows:
         return None, "the file is empty: expected a header row and data rows"
-    header = rows[0]
+    header = rows[0][1]
     if len(header) == 1:
         for delimiter, name in OTHER_DELIMITERS.items():
             if delimiter in header[0]:
@@ -160,14 +166,16 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes) -> tuple[list[list[str]] | None, str | None]:
+def _xlsx_rows(data: bytes) -> tuple[Rows | None, str | None]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, ValueError, OSError) as exc:
         return None, f"the Excel workbook cannot be read ({exc}); it may be damaged or truncated"
     rows = [
-        [_cell_text(v) for v in row] for row in sheet if any(str(v).strip() for v in row)
+        (n, [_cell_text(v) for v in row])
+        for n, row in enumerate(sheet, start=1)
+        if any(str(v).strip() for v in row)
     ]
     if not rows:
         return None, "the workbook's first sheet is empty: expected a header row and data rows"
@@ -175,7 +183,7 @@ def _xlsx_rows(data: bytes) -> tuple[list[list[str]] | None, str | None]:
 
 
 def _canonical_frame(
-    path: Path, kind: str, rows: list[list[str]], mapping: dict[str, str], checksum: str
+    path: Path, kind: str, rows: Rows, mapping: dict[str, str], checksum: str
 ) -> tuple[ExtractFile | None, list[Finding]]:
     contract = CONTRACTS[kind]
     file = str(path)
@@ -183,19 +191,20 @@ def _canonical_frame(
     lookup = {normalise_header(k): v for k, v in mapping.items()}
     canonical = set(contract.column_names)
 
+    header_line, headers = rows[0]
     columns: list[str | None] = []  # canonical name per position, None to drop
-    for header in rows[0]:
+    for header in headers:
         norm = normalise_header(header)
         name = lookup.get(norm, norm)
         if name in canonical:
             if name in columns:
-                findings.append(Finding(file, 1, header, f"column {name} appears twice"))
+                findings.append(Finding(file, header_line, header, f"column {name} appears twice"))
             columns.append(name)
         elif re.match(NAME_HEADER_PATTERN, norm):
             findings.append(
                 Finding(
                     file,
-                    1,
+                    header_line,
                     header,
                     "this column looks like a person's name: names must not be sent; "
                     "remove the column and send the file again",
@@ -207,7 +216,7 @@ def _canonical_frame(
                 findings.append(
                     Finding(
                         file,
-                        1,
+                        header_line,
                         header,
                         f"column is not in the {kind} contract and is ignored",
                         Severity.WARNING,
@@ -218,12 +227,12 @@ def _canonical_frame(
     for column in contract.columns:
         if column.name not in columns and column.required:
             findings.append(
-                Finding(file, 1, column.name, "required column is missing from the header")
+                Finding(file, header_line, column.name, "required column is missing from the header")
             )
 
-    width = len(rows[0])
+    width = len(headers)
     body: list[list[str | None]] = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if len(row) != width:
             # Trailing empty cells are harmless; anything else means a broken row.
             if len(row) > width and not any(c.strip() for c in row[width:]):
@@ -248,6 +257,7 @@ def _canonical_frame(
     keep = [i for i, name in enumerate(columns) if name is not None]
     frame = pd.DataFrame(
         [[r[i] for i in keep] for r in body],
+        index=[line - 2 for line, _ in rows[1:]],
         columns=[columns[i] for i in keep],
         dtype=object,
     )
