@@ -38,7 +38,9 @@ class AuthorityConfig(BaseModel):
     def _mapping_targets_exist(cls, mapping: dict[str, dict[str, str]]) -> dict:
         for kind, renames in mapping.items():
             if kind not in CONTRACTS:
-                raise ValueError(f"unknown extract kind {kind!r}; expected one of {list(CONTRACTS)}")
+                raise ValueError(
+                    f"unknown extract kind {kind!r}; expected one of {list(CONTRACTS)}"
+                )
             unknown = sorted(set(renames.values()) - set(CONTRACTS[kind].column_names))
             if unknown:
                 raise ValueError(f"{kind}: {unknown} are not columns of the {kind} contract")
