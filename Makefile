@@ -22,7 +22,7 @@ SAMPLE_AUTHORITY := NWT
 SAMPLE_END := 2025-03
 RUN_DATE := 2025-04-05
 
-.PHONY: install system-check run sample airflow-db test lint docs clean
+.PHONY: install system-check run sample airflow-db test lint docs clean bench
 
 install: $(STAMP)
 
@@ -63,3 +63,6 @@ docs: install
 
 clean:
 	rm -rf var output landing
+
+bench: install
+	$(BIN)/python scripts/benchmark.py
