@@ -64,9 +64,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from workforce.sample import write_sample
 
     folders = write_sample(
-        args.out, args.authority, args.end, args.months, args.posts, args.seed
+        args.out, args.authority, args.end, args.months, args.posts, args.seed, args.messy
     )
-    print(f"Wrote {len(folders)} months of sample extracts for {args.authority} under "
+    style = "messy (council headers, Excel, Windows-1252, BOM)" if args.messy else "canonical"
+    print(f"Wrote {len(folders)} months of {style} sample extracts for {args.authority} under "
           f"{args.out} ({folders[0].name} to {folders[-1].name}).")
     return 0
 
@@ -128,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--end", type=_period, default=Period(2025, 3), help="last month")
     sample.add_argument("--posts", type=int, default=350, help="establishment posts")
     sample.add_argument("--seed", type=int, default=0, help="random seed")
+    sample.add_argument("--messy", action="store_true",
+                        help="write files as councils send them (use with config/MSY.yaml)")
     sample.set_defaults(run=cmd_sample)
 
     status = commands.add_parser("status", help="list loaded months and their extract files")
