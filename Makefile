@@ -13,7 +13,6 @@ export AIRFLOW_HOME := $(CURDIR)/var/airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
-export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export WORKFORCE_LANDING_ROOT ?= $(CURDIR)/landing
 export WORKFORCE_OUTPUT_ROOT ?= $(CURDIR)/output
 
@@ -48,7 +47,7 @@ run: sample airflow-db
 	@echo "Running workforce_monthly for $(SAMPLE_END) through Airflow (log: var/airflow/dags-test.log)..."
 	@$(BIN)/airflow dags test workforce_monthly $(RUN_DATE) > $(AIRFLOW_HOME)/dags-test.log 2>&1 || \
 		{ tail -50 $(AIRFLOW_HOME)/dags-test.log; exit 1; }
-	@grep -q "state=success" $(AIRFLOW_HOME)/dags-test.log || \
+	@grep -q "DagRun Finished.*state=success" $(AIRFLOW_HOME)/dags-test.log || \
 		{ tail -50 $(AIRFLOW_HOME)/dags-test.log; echo "The DAG run did not succeed."; exit 1; }
 	@$(BIN)/workforce status
 

@@ -7,7 +7,7 @@ column, code or rule added here is checked, loaded and documented with no second
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
@@ -50,11 +50,12 @@ class Bound:
     low_inclusive: bool = True
     high_inclusive: bool = True
 
-    def describe(self) -> str:
+    def describe(self, unit: str = "") -> str:
+        """E.g. 'in (0, 1]', '≥ £0'; ``unit`` is written before each number."""
         left = "[" if self.low_inclusive else "("
         right = "]" if self.high_inclusive else ")"
-        low = "" if self.low is None else f"{self.low:g}"
-        high = "" if self.high is None else f"{self.high:g}"
+        low = "" if self.low is None else f"{unit}{self.low:g}"
+        high = "" if self.high is None else f"{unit}{self.high:g}"
         if self.low is not None and self.high is None:
             return f"{'≥' if self.low_inclusive else '>'} {low}"
         if self.high is not None and self.low is None:
@@ -108,7 +109,8 @@ class Reference:
 
     def describe(self) -> str:
         scope = f" (rows with {self.when[0]} = {self.when[1]})" if self.when else ""
-        return f"`{self.column}`{scope} must exist as `{self.target_column}` in `{self.target_kind}`"
+        target = f"`{self.target_column}` in `{self.target_kind}`"
+        return f"`{self.column}`{scope} must exist as {target}"
 
 
 @dataclass(frozen=True)
@@ -325,7 +327,10 @@ ESTABLISHMENT = Contract(
         Column("role", ColumnType.CODE, "Role the post is budgeted for.", codes=ROLES),
         Column("grade", ColumnType.TEXT, "Budgeted grade.", required=False),
         Column(
-            "budgeted_fte", ColumnType.NUMBER, "Budgeted FTE.", bound=Bound(0, 1, low_inclusive=False)
+            "budgeted_fte",
+            ColumnType.NUMBER,
+            "Budgeted FTE.",
+            bound=Bound(0, 1, low_inclusive=False),
         ),
         Column(
             "annual_cost_gbp",
@@ -415,8 +420,12 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("hr_staff", "team_code", "establishment", "team_code"),
     Reference("agency_spend", "post_id", "establishment", "post_id"),
     Reference("agency_spend", "team_code", "establishment", "team_code"),
-    Reference("caseloads", "worker_ref", "hr_staff", "employee_id", when=("worker_type", "employee")),
-    Reference("caseloads", "worker_ref", "agency_spend", "worker_ref", when=("worker_type", "agency")),
+    Reference(
+        "caseloads", "worker_ref", "hr_staff", "employee_id", when=("worker_type", "employee")
+    ),
+    Reference(
+        "caseloads", "worker_ref", "agency_spend", "worker_ref", when=("worker_type", "agency")
+    ),
 )
 
 # Headers that look like a person's name are refused outright: names are never accepted.

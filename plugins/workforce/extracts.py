@@ -38,7 +38,7 @@ class ExtractFile:
     path: Path
     sha256: str
     rows: int
-    # All canonical columns, text cells; the index is the spreadsheet row number − 2 (the first
+    # All canonical columns, text cells; the index is the spreadsheet row number - 2 (the first
     # data row under a header in row 1 is 0; blank rows leave gaps).
     frame: pd.DataFrame
 
@@ -198,7 +198,9 @@ def _canonical_frame(
         name = lookup.get(norm, norm)
         if name in canonical:
             if name in columns:
-                findings.append(Finding(file, header_line, header, f"column {name} appears twice"))
+                findings.append(
+                    Finding(file, header_line, header, f"column {name} appears twice")
+                )
             columns.append(name)
         elif re.match(NAME_HEADER_PATTERN, norm):
             findings.append(
@@ -227,7 +229,9 @@ def _canonical_frame(
     for column in contract.columns:
         if column.name not in columns and column.required:
             findings.append(
-                Finding(file, header_line, column.name, "required column is missing from the header")
+                Finding(
+                    file, header_line, column.name, "required column is missing from the header"
+                )
             )
 
     width = len(headers)

@@ -33,7 +33,7 @@ from workforce.privacy import WITHHELD
 TRUE_WORDS = {"y", "yes", "true", "1"}
 FALSE_WORDS = {"n", "no", "false", "0"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")
-UK_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 @dataclass
@@ -66,14 +66,11 @@ def _parse_flag(values: pd.Series) -> pd.Series:
 
 
 def _parse_date(values: pd.Series) -> pd.Series:
-    iso = values.str.match(ISO_DATE).fillna(False).astype(bool)
-    uk = values.str.match(UK_DATE).fillna(False).astype(bool)
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
-    if iso.any():
-        parsed[iso] = pd.to_datetime(values[iso].str[:10], format="%Y-%m-%d", errors="coerce")
-    if uk.any():
-        parsed[uk] = pd.to_datetime(values[uk], format="%d/%m/%Y", errors="coerce")
-    return parsed
+    # A day-first UK date is rewritten as ISO, so one strict format reads both forms; a
+    # month-first date such as 03/31/2024 then has month 31 and is refused.
+    iso = values.str.replace(UK_DATE, lambda m: f"{m[3]}-{m[2]:0>2}-{m[1]:0>2}", regex=True)
+    iso = iso.where(iso.str.match(ISO_DATE).fillna(False).astype(bool)).str[:10]
+    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
 
 
 def _parse_number(values: pd.Series) -> pd.Series:
@@ -112,10 +109,11 @@ def shown(contract: Contract, column: str, value: object) -> object:
 def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
     """Typed copy of the extract's frame, and a finding for each cell that would not parse."""
     contract = CONTRACTS[extract.kind]
-    typed = pd.DataFrame(index=extract.frame.index)
+    text = extract.frame.astype("string")
+    typed = {}
     findings: list[Finding] = []
     for column in contract.columns:
-        raw = extract.frame[column.name].astype("string")
+        raw = text[column.name]
         typed[column.name] = PARSERS[column.type](raw)
         unparsed = raw.notna() & typed[column.name].isna()
         for row in unparsed[unparsed].index:
@@ -128,7 +126,7 @@ def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
                     f"found {shown(contract, column.name, raw[row])!r}",
                 )
             )
-    return typed, findings
+    return pd.DataFrame(typed, index=text.index), findings
 
 
 # --- single-file rules as a pandera schema -----------------------------------------------
@@ -136,88 +134,82 @@ def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
 
 @dataclass(frozen=True)
 class _Rule:
-    column: str
     severity: Severity
-    explain: Callable[[object], str]  # found value → message
+    column: str  # the column a finding is reported against
+    explain: Callable[[str], str]  # the found value, as printed → message
+    shows: tuple[str, ...] = ()  # columns printed as the found value; default (column,)
 
 
-def _column_checks(
-    column: Column, severity: Severity, end: pd.Timestamp, rules: dict[str, _Rule]
-) -> list[pa.Check]:
+def _column_checks(column: Column, end: pd.Timestamp, rules: dict[str, _Rule]) -> list[pa.Check]:
     checks: list[pa.Check] = []
 
-    def add(rule_id: str, test: Callable[[pd.Series], pd.Series], explain) -> None:
+    def add(rule_id: str, severity: Severity, test: Callable[[pd.Series], pd.Series],
+            explain: Callable[[str], str]) -> None:
         name = f"{column.name}.{rule_id}"
-        rules[name] = _Rule(column.name, severity, explain)
+        rules[name] = _Rule(severity, column.name, explain)
         checks.append(pa.Check(test, name=name, ignore_na=False))
 
-    bound = column.bound if severity is Severity.ERROR else column.warn_bound
-    if bound is not None:
-        scale = 100 if column.type is ColumnType.MONEY else 1
-        prefix = "£" if column.type is ColumnType.MONEY else ""
-        add(
-            "bound",
-            lambda s, b=bound, k=scale: b.holds(s.astype("Float64") / k),
-            lambda found, b=bound, p=prefix: (
-                f"expected a value {b.describe().replace(' ', ' ' + p, 1) if p else b.describe()}"
-                f"; found {found!r}"
-                + ("" if severity is Severity.ERROR else " (unusual: please check)")
-            ),
-        )
-    if severity is Severity.ERROR and column.codes:
+    unit = "£" if column.type is ColumnType.MONEY else ""
+    scale = 100 if column.type is ColumnType.MONEY else 1  # money is held in pence
+    for rule_id, severity, bound, note in (
+        ("bound", Severity.ERROR, column.bound, ""),
+        ("warn_bound", Severity.WARNING, column.warn_bound, " (unusual: please check)"),
+    ):
+        if bound is not None:
+            add(
+                rule_id,
+                severity,
+                lambda s, b=bound: b.holds(s.astype("Float64") / scale),
+                lambda found, b=bound, n=note: (
+                    f"expected a value {b.describe(unit)}; found {found}{n}"
+                ),
+            )
+    if column.codes:
         add(
             "codes",
+            Severity.ERROR,
             lambda s, codes=column.codes: s.isin(codes).fillna(True).astype(bool) | s.isna(),
-            lambda found, codes=column.codes: (
-                f"expected one of {', '.join(codes)}; found {found!r}"
-            ),
+            lambda found, codes=column.codes: f"expected one of {', '.join(codes)}; found {found}",
         )
-    if (
-        severity is Severity.ERROR
-        and column.type is ColumnType.DATE
-        and column.not_after_period_end
-    ):
+    if column.type is ColumnType.DATE and column.not_after_period_end:
         add(
             "not_after_period_end",
-            lambda s, e=end: ((s <= e) | s.isna()).astype(bool),
-            lambda found, e=end: (
-                f"expected a date on or before the month end {e:%Y-%m-%d}; found {found!r}"
-            ),
+            Severity.ERROR,
+            lambda s: ((s <= end) | s.isna()).astype(bool),
+            lambda found: f"expected a date on or before the month end {end:%Y-%m-%d}; "
+            f"found {found}",
         )
     return checks
 
 
 def build_schema(
-    contract: Contract, severity: Severity, end: pd.Timestamp
+    contract: Contract, end: pd.Timestamp
 ) -> tuple[pa.DataFrameSchema, dict[str, _Rule]]:
-    """The contract's rules of one severity as a pandera schema, and how to explain each."""
+    """The contract's single-file rules as one pandera schema, and how to explain each check.
+
+    Required columns are not nullable; a missing value is explained from the column's type."""
     rules: dict[str, _Rule] = {}
     columns = {
         c.name: pa.Column(
-            checks=_column_checks(c, severity, end, rules),
-            nullable=not (c.required and severity is Severity.ERROR),
-            required=True,
+            checks=_column_checks(c, end, rules), nullable=not c.required, required=True
         )
         for c in contract.columns
     }
-    frame_checks: list[pa.Check] = []
-    if severity is Severity.ERROR:
-        key = list(contract.key)
-        rules["duplicate_key"] = _Rule(
-            key[-1],
-            Severity.ERROR,
-            lambda found: f"expected each ({', '.join(key)}) once; this key is repeated",
-        )
-        frame_checks.append(
-            pa.Check(lambda df: ~df.duplicated(key, keep=False), name="duplicate_key")
-        )
+    key = contract.key
+    rules["duplicate_key"] = _Rule(
+        Severity.ERROR,
+        key[-1],
+        lambda found: f"expected each ({', '.join(key)}) once; found {found} more than once",
+        shows=key,
+    )
+    frame_checks = [
+        pa.Check(lambda df: ~df.duplicated(list(key), keep=False), name="duplicate_key")
+    ]
     for rule in contract.rules:
-        if rule.severity is not severity:
-            continue
         rules[rule.id] = _Rule(
-            rule.column,
             rule.severity,
-            lambda found, r=rule: f"expected {r.description}; found {found!r}",
+            rule.column,
+            lambda found, r=rule: f"expected {r.description}; found {found}",
         )
         frame_checks.append(
             pa.Check(lambda df, r=rule: r.check(df, end), name=rule.id, ignore_na=False)
@@ -226,23 +218,24 @@ def build_schema(
     return schema, rules
 
 
-def apply_rules(
-    extract: ExtractFile, typed: pd.DataFrame, end: pd.Timestamp
-) -> list[Finding]:
-    contract = CONTRACTS[extract.kind]
-    findings: list[Finding] = []
-    for severity in Severity:
-        schema, rules = build_schema(contract, severity, end)
-        try:
-            schema.validate(typed, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            findings += _explain_failures(extract, exc.failure_cases, rules, severity)
-    return findings
+def apply_rules(extract: ExtractFile, typed: pd.DataFrame, end: pd.Timestamp) -> list[Finding]:
+    schema, rules = build_schema(CONTRACTS[extract.kind], end)
+    try:
+        schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _explain_failures(extract, exc.failure_cases, rules)
+    return []
 
 
 def _explain_failures(
-    extract: ExtractFile, failures: pd.DataFrame, rules: dict[str, _Rule], severity: Severity
+    extract: ExtractFile, failures: pd.DataFrame, rules: dict[str, _Rule]
 ) -> list[Finding]:
+    contract = CONTRACTS[extract.kind]
+    # pandera lists a failing row of a frame-wide rule once per column, and frame-wide rules
+    # first; a cell's own rule explains it best, and only a cell's first finding is kept.
+    failures = failures.drop_duplicates(["check", "index"]).sort_values(
+        "schema_context", key=lambda context: context != "Column", kind="stable"
+    )
     findings = []
     for failure in failures.itertuples(index=False):
         if pd.isna(failure.index):
@@ -250,14 +243,21 @@ def _explain_failures(
             raise RuntimeError(f"rule {failure.check} failed to run: {failure.failure_case}")
         row = int(failure.index)
         if failure.check == "not_nullable":
-            column, message = failure.column, "required value is missing"
+            column, severity = str(failure.column), Severity.ERROR
+            expected = TYPE_DESCRIPTIONS[contract.column(column).type]
+            message = f"required value is missing: expected {expected}; found a blank cell"
         else:
             rule = rules[str(failure.check)]
-            column = rule.column
-            found = shown(CONTRACTS[extract.kind], column, extract.frame.at[row, column])
-            message = rule.explain(found)
+            column, severity = rule.column, rule.severity
+            found = [_printed(contract, c, extract.frame.at[row, c]) for c in rule.shows or
+                     (column,)]
+            message = rule.explain(found[0] if len(found) == 1 else f"({', '.join(found)})")
         findings.append(Finding(str(extract.path), row + 2, column, message, severity))
     return findings
+
+
+def _printed(contract: Contract, column: str, value: str | None) -> str:
+    return "a blank cell" if value is None else repr(shown(contract, column, value))
 
 
 # --- rules across files -------------------------------------------------------------------
@@ -283,8 +283,8 @@ def check_references(
                     str(files[ref.kind].path),
                     int(row) + 2,
                     ref.column,
-                    f"expected a {ref.target_column} listed in {files[ref.target_kind].name}; "
-                    f"found {values[row]!r}",
+                    f"expected one of the {ref.target_column} values in "
+                    f"{files[ref.target_kind].name}; found {values[row]!r}",
                 )
             )
     return findings
@@ -323,13 +323,18 @@ def validate_month(
 
 
 def _deduplicate(findings: list[Finding]) -> list[Finding]:
-    """One finding per cell and severity: a value that would not parse is not also 'missing'."""
+    """One finding per cell: a value that would not parse is not also 'missing', and a value
+    that is wrong (an error) is not also 'unusual' (a warning)."""
+    wrong = {(f.file, f.row, f.column) for f in findings if f.severity is Severity.ERROR}
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
-        cell = (finding.file, finding.row, finding.column, finding.severity)
-        if finding.row is not None and finding.column is not None and cell in seen:
-            continue
-        seen.add(cell)
+        cell = (finding.file, finding.row, finding.column)
+        if finding.row is not None and finding.column is not None:
+            if (*cell, finding.severity) in seen or (
+                finding.severity is Severity.WARNING and cell in wrong
+            ):
+                continue
+            seen.add((*cell, finding.severity))
         kept.append(finding)
     return kept
