@@ -125,9 +125,10 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
     try:
         return data.decode("cp1252"), None
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         return None, (
             f"the file is not text in UTF-8 or Windows-1252 (byte 0x{data[exc.start]:02x} "
-            f"at position {exc.start})"
+            f"on line {line})"
         )
 
 

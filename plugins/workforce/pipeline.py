@@ -54,6 +54,8 @@ def validate_paths(
     header mapping applies) from ``authority_code`` or the folder above the month."""
     groups: dict[Path, list[Path]] = {}
     for path in map(Path, paths):
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file or folder")
         groups.setdefault(path if path.is_dir() else path.parent, [])
         if not path.is_dir():
             groups[path.parent].append(path)
