@@ -117,3 +117,51 @@ CREATE TABLE IF NOT EXISTS validation_finding (
 
 CREATE INDEX IF NOT EXISTS validation_finding_month
     ON validation_finding (authority_code, period);
+
+-- KPI results: one long table by authority, month, scope and KPI code (docs/kpi-definitions.md).
+-- Numerator and denominator sit beside the unrounded value; rates are percentages.
+CREATE TABLE IF NOT EXISTS kpi_value (
+    authority_code  TEXT NOT NULL,
+    period          TEXT NOT NULL,
+    scope_type      TEXT NOT NULL,
+    scope_code      TEXT NOT NULL,
+    kpi             TEXT NOT NULL,
+    unit            TEXT NOT NULL,
+    numerator       DOUBLE PRECISION,
+    denominator     DOUBLE PRECISION,
+    value           DOUBLE PRECISION,
+    target          DOUBLE PRECISION,
+    rag             TEXT,
+    window_months   INTEGER,
+    history_months  INTEGER,
+    load_id         TEXT NOT NULL,
+    source_load_ids TEXT NOT NULL,
+    computed_at     TEXT NOT NULL,
+    code_version    TEXT NOT NULL,
+    PRIMARY KEY (authority_code, period, scope_type, scope_code, kpi)
+);
+
+CREATE INDEX IF NOT EXISTS kpi_value_kpi ON kpi_value (authority_code, kpi, period);
+
+-- The retention scheme's payments by worker (pseudonymous) and month: made, due, forecast.
+CREATE TABLE IF NOT EXISTS retention_payment (
+    authority_code TEXT NOT NULL,
+    period         TEXT NOT NULL,
+    worker_ref     TEXT NOT NULL,
+    instalment     INTEGER NOT NULL,
+    due_period     TEXT NOT NULL,
+    amount_pence   BIGINT NOT NULL,
+    status         TEXT NOT NULL,
+    PRIMARY KEY (authority_code, period, worker_ref, instalment)
+);
+
+-- The retention curve for the impact review: of the workers who became eligible, how many
+-- were observed and how many still in post so many months after eligibility.
+CREATE TABLE IF NOT EXISTS retention_curve (
+    authority_code       TEXT NOT NULL,
+    period               TEXT NOT NULL,
+    months_since_eligible INTEGER NOT NULL,
+    observed             INTEGER NOT NULL,
+    in_post              INTEGER NOT NULL,
+    PRIMARY KEY (authority_code, period, months_since_eligible)
+);

@@ -72,6 +72,29 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kpis(args: argparse.Namespace) -> int:
+    from workforce.kpis import compute_month, read_kpis
+    from workforce.kpis.output import write_kpis
+    from workforce.warehouse import loaded_months, make_engine
+
+    engine = make_engine(args.warehouse)
+    if args.compute:
+        authorities = [args.authority] if args.authority else sorted({
+            m.authority_code for m in loaded_months(engine) if m.period == str(args.period)
+        })
+        for authority in authorities:
+            compute_month(engine, authority, args.period)
+    scope_types = {"council": ("council",), "team": ("team",), "all": None}[args.scope]
+    rows = read_kpis(engine, args.period, args.authority, scope_types)
+    if not rows:
+        print(f"No KPI results for {args.period}"
+              f"{' for ' + args.authority if args.authority else ''}: load the month and run "
+              "`workforce kpis --compute`.", file=sys.stderr)
+        return 1
+    write_kpis(rows, args.format, sys.stdout)
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from workforce.warehouse import loaded_months, make_engine, warehouse_url
 
@@ -133,6 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write files as councils send them (use with config/MSY.yaml)")
     sample.set_defaults(run=cmd_sample)
 
+    kpis = commands.add_parser("kpis", help="print a month's KPI results (optionally "
+                               "computing them first)")
+    kpis.add_argument("--period", type=_period, required=True, help="YYYY-MM")
+    kpis.add_argument("--authority", help="one authority (default: all)")
+    kpis.add_argument("--scope", choices=["council", "team", "all"], default="council",
+                      help="council (default), team, or all scopes incl. service areas and "
+                      "suppliers")
+    kpis.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    kpis.add_argument("--compute", action="store_true",
+                      help="compute the month from the warehouse before printing")
+    kpis.add_argument("--warehouse", help="SQLAlchemy URL")
+    kpis.set_defaults(run=cmd_kpis)
+
     status = commands.add_parser("status", help="list loaded months and their extract files")
     status.add_argument("--warehouse", help="SQLAlchemy URL")
     status.set_defaults(run=cmd_status)
@@ -150,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.run(args)
-    except (ConfigError, ValueError, FileNotFoundError) as exc:
+    except (ConfigError, ValueError, LookupError, FileNotFoundError) as exc:
         print(f"workforce: {exc}", file=sys.stderr)
         return 2
 

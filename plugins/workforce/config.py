@@ -6,14 +6,18 @@ named); an authority without a file runs on the documented defaults with a warni
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
+import re
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from workforce.contracts import CONTRACTS
+from workforce.contracts import CONTRACTS, ROLES
+from workforce.measures import CATALOGUE
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +28,89 @@ class ConfigError(ValueError):
     """A settings file that cannot be used, with a sentence saying why."""
 
 
-class AuthorityConfig(BaseModel):
+Role = Literal[ROLES]  # type: ignore[valid-type]
+
+
+class _Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+
+class RetentionScheme(_Settings):
+    """The retention payment; defaults are the Manchester 2020 decision."""
+
+    start_date: dt.date = dt.date(2020, 4, 1)
+    eligible_roles: tuple[Role, ...] = ("social_worker",)
+    qualifying_years: int = Field(default=2, ge=0)
+    lump_sum_gbp: float = Field(default=2000, ge=0)
+    # As the minute has it (3 × £666 = £1,998): configurable, never silently "corrected".
+    instalments_gbp: tuple[float, ...] = (666, 666, 666)
+    instalment_interval_months: int = Field(default=6, ge=1)
+    default_option: Literal["lump_sum", "instalments"] = "lump_sum"
+
+
+class FinancialYear(_Settings):
+    """Budget settings for one financial year (April to March)."""
+
+    vacancy_factor: float = Field(default=0.10, ge=0, lt=1)
+    # None: the establishment extract's own budgeted cost is used.
+    establishment_budget_gbp: float | None = Field(default=None, ge=0)
+    agency_budget_gbp: float | None = Field(default=None, ge=0)
+    scheme_budget_gbp: float | None = Field(default=None, ge=0)
+    # Overrides the authority's market supplements for this year.
+    market_supplements_gbp: dict[str, float] | None = None
+
+
+class Target(_Settings):
+    target: float
+    # How far past the target is still amber, in the KPI's own unit.
+    tolerance: float = Field(default=0, ge=0)
+
+
+def _manchester_scheme_budget(year: int) -> float:
+    return 2_335_000 if year <= 2020 else 2_061_000
+
+
+class AuthorityConfig(_Settings):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     name: str
     # Per extract kind: the council's own header → the canonical column name.
     column_mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
     standard_weekly_hours: float = Field(default=37.0, gt=0, le=60)
+    working_days: int = Field(default=253, gt=0, le=366)
+    working_days_leap: int = Field(default=254, gt=0, le=366)  # a window holding 29 February
+    caseload_threshold: int = Field(default=20, ge=0)
+    retention_scheme: RetentionScheme = RetentionScheme()
+    market_supplements_gbp: dict[str, float] = Field(
+        default_factory=lambda: {"senior_social_worker": 5000, "team_manager": 5487}
+    )
+    on_cost_rate: float = Field(default=0, ge=0, le=1)
+    # Keyed "2024-25"; when any year is given, every year computed must be given.
+    financial_years: dict[str, FinancialYear] = Field(default_factory=dict)
+    targets: dict[str, Target] = Field(default_factory=dict)
+
+    @field_validator("financial_years")
+    @classmethod
+    def _year_keys(cls, years: dict[str, FinancialYear]) -> dict[str, FinancialYear]:
+        for key in years:
+            if not (re.fullmatch(r"\d{4}-\d{2}", key) and fy_label(int(key[:4])) == key):
+                raise ValueError(f"financial year {key!r}: expected the form 2024-25")
+        return years
+
+    @field_validator("targets")
+    @classmethod
+    def _target_codes(cls, targets: dict[str, Target]) -> dict[str, Target]:
+        unknown = sorted(set(targets) - set(CATALOGUE))
+        if unknown:
+            raise ValueError(f"{unknown} are not KPI codes (see docs/kpi-definitions.md)")
+        return targets
+
+    @field_validator("market_supplements_gbp")
+    @classmethod
+    def _supplement_roles(cls, supplements: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(supplements) - set(ROLES))
+        if unknown:
+            raise ValueError(f"{unknown} are not roles; expected some of {list(ROLES)}")
+        return supplements
 
     @field_validator("column_mapping")
     @classmethod
@@ -48,6 +127,31 @@ class AuthorityConfig(BaseModel):
 
     def header_mapping(self, kind: str) -> dict[str, str]:
         return self.column_mapping.get(kind, {})
+
+    def financial_year(self, year: int) -> FinancialYear:
+        """Settings for the financial year starting in April of ``year``."""
+        label = fy_label(year)
+        if label in self.financial_years:
+            settings = self.financial_years[label]
+        elif self.financial_years:
+            raise ConfigError(
+                f"settings for {self.code}: no financial_years entry for {label} "
+                f"(have {', '.join(sorted(self.financial_years))})"
+            )
+        else:
+            settings = FinancialYear()
+        if settings.scheme_budget_gbp is None:
+            settings = settings.model_copy(
+                update={"scheme_budget_gbp": _manchester_scheme_budget(year)}
+            )
+        return settings
+
+    def supplements(self, year: int) -> dict[str, float]:
+        return self.financial_year(year).market_supplements_gbp or self.market_supplements_gbp
+
+
+def fy_label(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
 
 
 def landing_root() -> Path:

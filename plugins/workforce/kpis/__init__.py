@@ -1,0 +1,63 @@
+"""KPIs from the warehouse: every measure in docs/kpi-definitions.md, by council, service
+area and team, stored with numerator and denominator in ``kpi_value``.
+
+One module per family (``workforce``, ``caseload``, ``finance``, ``retention``); each reads
+the month's ``Facts`` and adds rows to ``Results``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine
+
+from workforce.config import AuthorityConfig, load_authority_config
+from workforce.kpis import caseload, finance, retention, workforce
+from workforce.kpis.facts import Facts, read_facts
+from workforce.kpis.store import read_kpis, replace_month
+from workforce.kpis.targets import with_targets
+from workforce.kpis.values import KpiRow, Results, Scopes
+from workforce.periods import Period
+from workforce.warehouse.schema import create_schema
+
+__all__ = ["KpiRow", "MonthNotLoaded", "compute_month", "read_kpis"]
+
+log = logging.getLogger(__name__)
+
+
+class MonthNotLoaded(LookupError):
+    """KPIs were asked for a month the warehouse does not hold."""
+
+
+def scopes_of(facts: Facts) -> Scopes:
+    establishment = facts.establishment.sort_values("period")
+    team_area = dict(zip(establishment["team_code"], establishment["service_area"],
+                         strict=True))
+    teams = tuple(sorted(set(facts.establishment_of(facts.period)["team_code"])))
+    return Scopes(facts.authority_code, teams, team_area)
+
+
+def compute_month(
+    engine: Engine, authority_code: str, period: Period,
+    settings: AuthorityConfig | None = None,
+) -> list[KpiRow]:
+    """Compute every KPI for the authority's month and store them, replacing that month's
+    earlier results in one transaction."""
+    settings = settings or load_authority_config(authority_code)
+    create_schema(engine)
+    with engine.begin() as connection:
+        facts = read_facts(connection, authority_code, period, settings)
+        if not facts.loaded(period):
+            raise MonthNotLoaded(f"{authority_code} {period} is not loaded in the warehouse")
+        scopes = scopes_of(facts)
+        out = Results(authority_code, str(period), facts.load_id, [])
+        workforce.compute(facts, scopes, out)
+        caseload.compute(facts, scopes, out)
+        finance.vacancy_factor(facts, scopes, out)
+        finance.agency_spend(facts, scopes, out)
+        payments = retention.compute(facts, scopes, out)
+        curve = retention.retention_curve(facts)
+        rows = with_targets(out.rows, settings.targets)
+        replace_month(connection, authority_code, period, rows, payments, curve)
+    log.info("%s %s: %d KPI values computed", authority_code, period, len(rows))
+    return rows

@@ -1,0 +1,62 @@
+"""Writing and reading ``kpi_value``: a month's results replace that month only."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import Connection, Engine, column, insert, select, table
+
+from workforce.kpis.retention import Payment
+from workforce.kpis.values import KpiRow
+from workforce.periods import Period
+from workforce.version import code_version
+from workforce.warehouse.sql import statements
+
+KPI_COLUMNS = [f.name for f in dataclasses.fields(KpiRow)] + ["computed_at", "code_version"]
+KPI_VALUE = table("kpi_value", *map(column, KPI_COLUMNS))
+RETENTION_PAYMENT = table("retention_payment", *map(column, [
+    "authority_code", "period", "worker_ref", "instalment", "due_period", "amount_pence",
+    "status",
+]))
+RETENTION_CURVE = table("retention_curve", *map(column, [
+    "authority_code", "period", "months_since_eligible", "observed", "in_post",
+]))
+
+
+def replace_month(
+    connection: Connection, authority_code: str, period: Period, rows: list[KpiRow],
+    payments: list[Payment], curve: list[tuple[int, int, int]],
+) -> None:
+    """Inside the caller's transaction: delete the month's results, insert the new ones."""
+    keys = {"authority_code": authority_code, "period": str(period)}
+    for statement in statements("delete_kpis"):
+        connection.execute(statement, keys)
+    stamp = {"computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+             "code_version": code_version()}
+    if rows:
+        connection.execute(insert(KPI_VALUE), [{**dataclasses.asdict(r), **stamp} for r in rows])
+    if payments:
+        connection.execute(insert(RETENTION_PAYMENT),
+                           [{**keys, **dataclasses.asdict(p)} for p in payments])
+    if curve:
+        connection.execute(insert(RETENTION_CURVE), [
+            {**keys, "months_since_eligible": m, "observed": n, "in_post": k}
+            for m, n, k in curve
+        ])
+
+
+def read_kpis(
+    engine: Engine, period: Period, authority_code: str | None = None,
+    scope_types: tuple[str, ...] | None = None,
+) -> list[dict[str, object]]:
+    """Stored results for a month, ordered by authority, scope and KPI."""
+    query = select(KPI_VALUE).where(KPI_VALUE.c.period == str(period))
+    if authority_code:
+        query = query.where(KPI_VALUE.c.authority_code == authority_code)
+    if scope_types:
+        query = query.where(KPI_VALUE.c.scope_type.in_(scope_types))
+    query = query.order_by(KPI_VALUE.c.authority_code, KPI_VALUE.c.scope_type,
+                           KPI_VALUE.c.scope_code, KPI_VALUE.c.kpi)
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]

@@ -1,0 +1,139 @@
+"""KPI rows and the arithmetic shared by every family: scopes, sums and safe ratios.
+
+A family computes a numerator (and a denominator) per scope as pandas Series indexed by
+``(scope_type, scope_code)``; ``Results`` turns them into rows, with a zero denominator
+giving "not applicable" (None), never 0 or an exception.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workforce.measures import CATALOGUE
+
+Scope = tuple[str, str]
+SCOPE_INDEX = ["scope_type", "scope_code"]
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    authority_code: str
+    period: str
+    scope_type: str
+    scope_code: str
+    kpi: str
+    unit: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    target: float | None = None
+    rag: str | None = None
+    window_months: int | None = None
+    history_months: int | None = None
+    load_id: str = ""
+    source_load_ids: str = ""
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """The council and the month's service areas and teams.
+
+    ``team_area`` also holds teams seen only in earlier months (a leaver's closed team):
+    their people count for the council and their area, not as a team of this month."""
+
+    authority_code: str
+    teams: tuple[str, ...]
+    team_area: dict[str, str]
+
+    @property
+    def all(self) -> list[Scope]:
+        areas = sorted({self.team_area[t] for t in self.teams})
+        return ([("council", self.authority_code)] + [("service_area", a) for a in areas]
+                + [("team", t) for t in self.teams])
+
+    def council_scope(self) -> Scopes:
+        """The same council with no teams: for measures reported for the council only."""
+        return Scopes(self.authority_code, (), self.team_area)
+
+    def with_area(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(service_area=frame["team_code"].map(self.team_area))
+
+    def aggregate(
+        self, frame: pd.DataFrame, how: str, column: str
+    ) -> pd.Series:
+        """``column`` aggregated (``sum``, ``nunique``, ``size``, ``max``) for the council,
+        each area and each team; scopes with no rows get 0 (NaN for ``max``)."""
+        frame = self.with_area(frame)
+        parts = {("council", self.authority_code): _agg(frame[column], how)}
+        if self.teams:
+            for scope_type, key in (("service_area", "service_area"), ("team", "team_code")):
+                for code, group in frame.groupby(key, sort=True)[column]:
+                    parts[(scope_type, code)] = _agg(group, how)
+        fill = math.nan if how == "max" else 0.0
+        series = pd.Series(list(parts.values()), index=pd.MultiIndex.from_tuples(list(parts)),
+                           dtype="float64")
+        return series.reindex(pd.MultiIndex.from_tuples(self.all), fill_value=fill)
+
+    def council(self, value: float) -> pd.Series:
+        return pd.Series([value], index=pd.MultiIndex.from_tuples(
+            [("council", self.authority_code)]), dtype="float64")
+
+
+def _agg(values: pd.Series, how: str) -> float:
+    if values.empty:
+        return math.nan if how == "max" else 0.0
+    return float(len(values) if how == "size" else values.agg(how))
+
+
+@dataclass
+class Results:
+    """Collects one family's rows for an authority-month."""
+
+    authority_code: str
+    period: str
+    load_id: str  # the month's own load; rolling measures name every load they read
+    rows: list[KpiRow]
+
+    def level(self, kpi: str, numerator: pd.Series, **extra: object) -> None:
+        """A measure with no denominator: its value is the numerator."""
+        for scope, num in numerator.items():
+            value = None if _missing(num) else float(num)
+            self._add(kpi, scope, value, None, value, **extra)
+
+    def rate(self, kpi: str, numerator: pd.Series, denominator: pd.Series,
+             **extra: object) -> None:
+        """A percentage: 100 × numerator ÷ denominator."""
+        self._ratio(kpi, numerator, denominator, 100.0, **extra)
+
+    def ratio(self, kpi: str, numerator: pd.Series, denominator: pd.Series,
+              **extra: object) -> None:
+        """A plain ratio, such as cases per FTE or pounds per hour."""
+        self._ratio(kpi, numerator, denominator, 1.0, **extra)
+
+    def _ratio(self, kpi: str, numerator: pd.Series, denominator: pd.Series, scale: float,
+               **extra: object) -> None:
+        denominator = denominator.reindex(numerator.index)
+        for scope, num in numerator.items():
+            den = denominator[scope]
+            if _missing(num) or _missing(den):
+                self._add(kpi, scope, None, None, None, **extra)
+                continue
+            value = scale * num / den if den != 0 else None
+            self._add(kpi, scope, float(num), float(den), value, **extra)
+
+    def _add(self, kpi: str, scope: Scope, numerator: float | None,
+             denominator: float | None, value: float | None, **extra: object) -> None:
+        measure = CATALOGUE[kpi]  # an unknown code is a programming error
+        extra.setdefault("source_load_ids", self.load_id)
+        self.rows.append(KpiRow(
+            self.authority_code, self.period, scope[0], scope[1], kpi, measure.unit,
+            numerator, denominator, value, load_id=self.load_id,
+            **extra,  # type: ignore[arg-type]
+        ))
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

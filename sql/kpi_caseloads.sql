@@ -1,0 +1,4 @@
+-- Open cases by worker at the end of one month.
+SELECT worker_ref, worker_type, open_cases
+FROM caseloads
+WHERE authority_code = :authority_code AND period = :period
