@@ -1,4 +1,4 @@
-"""Monthly run: for each authority, validate the month's extracts, then load them.
+"""Monthly run: for each authority, validate the month's extracts, load them, compute KPIs.
 
 Wiring only: every step is a function of the ``workforce`` package. The month processed is
 the one before the run's logical date (a run on 5 April reports March), or the ``period``
@@ -82,8 +82,16 @@ def workforce_monthly():
             for a in authorities
         ]
 
+    @task
+    def compute_kpis(authorities: list[str]) -> dict[str, int]:
+        from workforce.kpis import compute_month
+        from workforce.warehouse import make_engine
+
+        engine = make_engine()
+        return {a: len(compute_month(engine, a, _run_period())) for a in authorities}
+
     authorities = plan()
-    validate(authorities) >> load(authorities)
+    validate(authorities) >> load(authorities) >> compute_kpis(authorities)
 
 
 workforce_monthly()

@@ -88,6 +88,22 @@ def test_monthly_run_loads_the_month_before_its_logical_date(
     assert run.state == "success"
     (month,) = loaded_months(make_engine())
     assert (month.authority_code, month.period) == (AUTHORITY, "2025-03")
+    first = kpi_rows()
+    # E001 (1.0) and E003 (0.5) are in post; E002 left on 21 March.
+    assert ("council", AUTHORITY, "sw_fte", 1.5) in {r[:4] for r in first}
+
+    # A rerun of the same month gives identical KPI rows.
+    rerun = run_monthly(dagbag, dt.datetime(2025, 4, 5, 7, tzinfo=dt.UTC), period="2025-03")
+    assert rerun.state == "success"
+    assert kpi_rows() == first
+
+
+def kpi_rows() -> list[tuple]:
+    with make_engine().connect() as connection:
+        return connection.execute(text(
+            "SELECT scope_type, scope_code, kpi, value, numerator, denominator, load_id "
+            "FROM kpi_value ORDER BY scope_type, scope_code, kpi"
+        )).all()
 
 
 def test_a_broken_extract_fails_validation_and_leaves_the_warehouse_unchanged(

@@ -133,10 +133,6 @@ def years_before(day: pd.Timestamp, years: int) -> pd.Timestamp:
         return pd.Timestamp(dt.date(date.year - years, 2, 28))
 
 
-def years_after(day: pd.Timestamp, years: int) -> pd.Timestamp:
-    return years_before(day, -years)
-
-
 def contains_leap_day(start_exclusive: pd.Timestamp, end: pd.Timestamp) -> bool:
     for year in range(start_exclusive.year, end.year + 1):
         try:

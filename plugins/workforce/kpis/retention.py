@@ -11,7 +11,6 @@ from workforce.kpis.facts import (
     Facts,
     in_post,
     social_workers_in_post,
-    years_after,
     years_before,
 )
 from workforce.kpis.values import Results, Scopes
@@ -43,8 +42,8 @@ def eligible_workers(facts: Facts) -> pd.DataFrame:
     # A returner's new service start gives a new anniversary: the latest start counts.
     rows = rows.sort_values(["period", "service_start_date"])
     latest = rows.groupby("worker_ref").tail(1).set_index("worker_ref")
-    anniversary = latest["service_start_date"].map(
-        lambda start: years_after(start, scheme.qualifying_years))
+    # DateOffset takes 29 February to 28 February in a common year, as HR systems do.
+    anniversary = latest["service_start_date"] + pd.DateOffset(years=scheme.qualifying_years)
     workers = pd.DataFrame({
         "anniversary": anniversary,
         "option": latest["retention_option"].fillna(scheme.default_option).replace(
@@ -52,7 +51,7 @@ def eligible_workers(facts: Facts) -> pd.DataFrame:
     })
     workers = workers[workers["anniversary"] >= pd.Timestamp(scheme.start_date)]
     first_loaded = history["period"].min() if not history.empty else None
-    rows = rows.assign(anniversary=rows["worker_ref"].map(workers["anniversary"]))
+    rows = rows.merge(workers[["anniversary"]], left_on="worker_ref", right_index=True)
     month_of = rows["anniversary"].dt.strftime("%Y-%m")
     confirmed = rows[(rows["period"] == month_of)
                      | ((month_of < first_loaded) & (rows["period"] >= month_of))]
@@ -101,7 +100,7 @@ def supplements_pence(facts: Facts, period: Period) -> float:
     in a role that attracts one."""
     rates = facts.settings.supplements(period.financial_year)
     staff = in_post(facts.hr_of(period), pd.Timestamp(period.end))
-    annual = staff["role"].map(rates).fillna(0.0)
+    annual = staff["role"].map(rates).astype("float64").fillna(0.0)
     return float((annual * 100 * staff["fte"] / MONTHS_IN_YEAR).sum())
 
 

@@ -22,7 +22,7 @@ def post_vacancies(establishment: pd.DataFrame, hr: pd.DataFrame,
     less the FTE of social workers in post assigned to it, never below 0."""
     posts = social_work_posts(establishment)
     filled = social_workers_in_post(hr, day).groupby("post_id")["fte"].sum()
-    assigned = posts["post_id"].map(filled).fillna(0.0)
+    assigned = posts["post_id"].map(filled).astype("float64").fillna(0.0)
     return posts.assign(vacant_fte=(posts["budgeted_fte"] - assigned).clip(lower=0.0))
 
 
