@@ -36,27 +36,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from workforce.kpis import compute_month
+    from workforce.periods import period_range
     from workforce.pipeline import authorities_landed, load_authority_month
     from workforce.warehouse import make_engine
 
     engine = make_engine(args.warehouse)
-    authorities = [args.authority] if args.authority else authorities_landed(
-        args.extracts, args.period
-    )
-    if not authorities:
-        print(f"No authority has a {args.period} folder under {args.extracts}.", file=sys.stderr)
-        return 1
     status = 0
-    for authority in authorities:
-        try:
-            result = load_authority_month(args.extracts, authority, args.period, engine)
-        except ExtractRejected as rejected:
-            _print_findings(rejected.findings)
-            print(f"{authority} {args.period}: rejected ({summary(rejected.findings)}); "
-                  "the warehouse is unchanged.")
+    for period in period_range(args.period, args.to or args.period):
+        authorities = [args.authority] if args.authority else authorities_landed(
+            args.extracts, period
+        )
+        if not authorities:
+            print(f"No authority has a {period} folder under {args.extracts}.", file=sys.stderr)
             status = 1
-            continue
-        print(result.describe())
+        for authority in authorities:
+            try:
+                result = load_authority_month(args.extracts, authority, period, engine)
+            except ExtractRejected as rejected:
+                _print_findings(rejected.findings)
+                print(f"{authority} {period}: rejected ({summary(rejected.findings)}); "
+                      "the warehouse is unchanged.")
+                status = 1
+                continue
+            print(result.describe())
+            if args.kpis:
+                print(f"{authority} {period}: {len(compute_month(engine, authority, period))} "
+                      "KPI values computed")
     return status
 
 
@@ -139,7 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser("load", help="validate and load a month into the warehouse")
     load.add_argument("--extracts", type=Path, required=True, help="landing root folder")
-    load.add_argument("--period", type=_period, required=True, help="YYYY-MM")
+    load.add_argument("--period", type=_period, required=True, help="YYYY-MM (the first "
+                      "month, with --to)")
+    load.add_argument("--to", type=_period, help="last month of a range loaded in order "
+                      "(a history import)")
+    load.add_argument("--kpis", action="store_true", help="compute each month's KPIs too")
     load.add_argument("--authority", help="one authority (default: every one landed)")
     load.add_argument("--warehouse", help="SQLAlchemy URL (default: $WORKFORCE_WAREHOUSE_URL "
                       "or SQLite in var/)")

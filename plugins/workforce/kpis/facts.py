@@ -81,17 +81,18 @@ def read_facts(
         return _typed(pd.read_sql(query(name), connection, params=params))
 
     loads = read("kpi_loads", keys)
+    hr = read("kpi_hr_staff", keys)
+    earlier = read("kpi_eligibility_history", keys)
     return Facts(
         authority_code=authority_code,
         period=period,
         settings=settings,
-        hr=read("kpi_hr_staff", keys),
+        hr=hr,
         establishment=read("kpi_establishment", keys),
         agency=read("kpi_agency_spend", keys),
         caseloads=read("kpi_caseloads", {"authority_code": authority_code,
                                          "period": str(period)}),
-        eligibility_history=read("kpi_eligibility_history",
-                                 {"authority_code": authority_code, "last": str(period)}),
+        eligibility_history=pd.concat([earlier, hr[earlier.columns]], ignore_index=True),
         loads=dict(zip(loads["period"], loads["load_id"], strict=True)),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from workforce.kpis.facts import (
@@ -64,35 +65,51 @@ def eligible_workers(facts: Facts) -> pd.DataFrame:
     return workers[workers["eligible"]]
 
 
-def payment_schedule(facts: Facts) -> list[Payment]:
+def _month_index(dates: pd.Series) -> pd.Series:
+    return dates.dt.year * 12 + dates.dt.month - 1
+
+
+def _period_index(period: Period) -> int:
+    return period.year * 12 + period.month - 1
+
+
+def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
     """Every payment of every eligible worker: made (due), missed because they had left
     (forfeited), still to come (forecast) or in a month that is not loaded."""
     scheme = facts.settings.retention_scheme
+    lump = pd.DataFrame({"option": "lump_sum", "instalment": [1],
+                         "amount_pence": [round(scheme.lump_sum_gbp * 100)]})
+    parts = pd.DataFrame({
+        "option": "instalments",
+        "instalment": range(1, len(scheme.instalments_gbp) + 1),
+        "amount_pence": [round(a * 100) for a in scheme.instalments_gbp],
+    })
+    plan = workers.reset_index().merge(pd.concat([lump, parts]), on="option")
+    due_index = (_month_index(plan["anniversary"])
+                 + (plan["instalment"] - 1) * scheme.instalment_interval_months)
+    plan["due_period"] = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in due_index]
+
+    # In post in a month: a row that month with no leave date or one in or after the month.
     history = facts.eligibility_history
-    month_rows = history.groupby("period")
-    present: dict[str, set[str]] = {}
-    for period, rows in month_rows:
-        start = pd.Timestamp(Period.parse(period).start)
-        present[period] = set(rows.loc[rows["leave_date"].isna() | (rows["leave_date"] >= start),
-                                       "worker_ref"])
-    payments = []
-    for worker_ref, worker in eligible_workers(facts).iterrows():
-        first = Period.containing(worker["anniversary"].date())
-        if worker["option"] == "lump_sum":
-            amounts = [scheme.lump_sum_gbp]
-        else:
-            amounts = list(scheme.instalments_gbp)
-        for number, amount in enumerate(amounts, start=1):
-            due = first.shift((number - 1) * scheme.instalment_interval_months)
-            if due > facts.period:
-                status = "forecast" if worker["in_post"] else "forfeited"
-            elif str(due) not in present:
-                status = "not_loaded"
-            else:
-                status = "due" if worker_ref in present[str(due)] else "forfeited"
-            payments.append(Payment(str(worker_ref), number, str(due), round(amount * 100),
-                                    status))
-    return sorted(payments, key=lambda p: (p.due_period, p.worker_ref, p.instalment))
+    month_start = pd.to_datetime(history["period"] + "-01")
+    present = history.loc[history["leave_date"].isna() | (history["leave_date"] >= month_start),
+                          ["period", "worker_ref"]].drop_duplicates()
+    loaded = set(history["period"])
+    future = due_index > _period_index(facts.period)
+    was_present = plan.merge(present, how="left", indicator=True,
+                             left_on=["due_period", "worker_ref"],
+                             right_on=["period", "worker_ref"])["_merge"].eq("both").to_numpy()
+    plan["status"] = "forfeited"
+    plan.loc[was_present, "status"] = "due"
+    plan.loc[~plan["due_period"].isin(loaded), "status"] = "not_loaded"
+    plan.loc[future & plan["in_post"], "status"] = "forecast"
+    plan.loc[future & ~plan["in_post"], "status"] = "forfeited"
+    plan = plan.sort_values(["due_period", "worker_ref", "instalment"])
+    return [
+        Payment(row.worker_ref, int(row.instalment), row.due_period, int(row.amount_pence),
+                row.status)
+        for row in plan.itertuples(index=False)
+    ]
 
 
 def supplements_pence(facts: Facts, period: Period) -> float:
@@ -104,38 +121,36 @@ def supplements_pence(facts: Facts, period: Period) -> float:
     return float((annual * 100 * staff["fte"] / MONTHS_IN_YEAR).sum())
 
 
-def retention_curve(facts: Facts) -> list[tuple[int, int, int]]:
+def retention_curve(facts: Facts, workers: pd.DataFrame) -> list[tuple[int, int, int]]:
     """(months since eligibility, workers observed that long, of whom still in post)."""
-    workers = eligible_workers(facts)
-    workers = workers[workers["anniversary"] <= facts.snapshot]
+    reached = workers[workers["anniversary"] <= facts.snapshot]
+    if reached.empty:
+        return []
     history = facts.eligibility_history
     left = history.dropna(subset=["leave_date"]).groupby("worker_ref")["leave_date"].max()
-    curve = []
-    longest = max((_months_between(a, facts.period) for a in workers["anniversary"]), default=-1)
-    for months in range(longest + 1):
-        observed = in_post_count = 0
-        for worker_ref, anniversary in workers["anniversary"].items():
-            month = Period.containing(anniversary.date()).shift(months)
-            if month > facts.period:
-                continue
-            observed += 1
-            leave = left.get(worker_ref)
-            in_post_count += pd.isna(leave) or leave < anniversary or leave > pd.Timestamp(
-                month.end)
-        curve.append((months, observed, in_post_count))
-    return curve
+    leave = pd.to_datetime(left.reindex(reached.index))
+    start = _month_index(reached["anniversary"]).to_numpy()
+    observed_for = _period_index(facts.period) - start
+    # Months in post after eligibility: a leaver is in post at the end of every month
+    # before the one they left in; a worker who has not left, for ever.
+    left_after = (leave >= reached["anniversary"]).to_numpy()
+    leave_month = _month_index(leave).to_numpy(dtype="float64", na_value=np.inf)
+    survived = np.where(left_after, leave_month - start, np.inf)
+    return [
+        (k, int((observed_for >= k).sum()), int(((observed_for >= k) & (survived > k)).sum()))
+        for k in range(int(observed_for.max()) + 1)
+    ]
 
 
-def _months_between(day: pd.Timestamp, period: Period) -> int:
-    return (period.year - day.year) * 12 + period.month - day.month
-
-
-def compute(facts: Facts, scopes: Scopes, out: Results) -> list[Payment]:
+def compute(facts: Facts, scopes: Scopes,
+            out: Results) -> tuple[list[Payment], list[tuple[int, int, int]]]:
+    """The scheme's KPIs; returns the payment schedule and the retention curve to store."""
     settings = facts.settings
     scheme = settings.retention_scheme
     year = settings.financial_year(facts.period.financial_year)
     on_cost = 1 + settings.on_cost_rate
-    payments = payment_schedule(facts)
+    workers = eligible_workers(facts)
+    payments = payment_schedule(facts, workers)
     ytd = facts.year_to_date()
     loaded = [p for p in ytd if facts.loaded(p)]
     ytd_keys = {str(p) for p in loaded}
@@ -165,7 +180,6 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> list[Payment]:
     out.level("scheme_budget_variance_gbp",
               scopes.council(round(forecast - year.scheme_budget_gbp, 2)), **history)
 
-    workers = eligible_workers(facts)
     reached = workers[workers["anniversary"] <= facts.snapshot]
     out.level("retention_eligible_headcount", scopes.council(len(reached)))
     year_on = reached[reached["anniversary"] <= years_before(facts.snapshot, 1)]
@@ -181,4 +195,4 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> list[Payment]:
              scopes.council(eligible_sw["fte"].sum()), **window_history(facts))
     stability_index(facts, scopes.council_scope(), out, "stability_index_eligible_group",
                     eligible_sw, scheme.eligible_roles)
-    return payments
+    return payments, retention_curve(facts, workers)

@@ -34,11 +34,11 @@ def replace_month(
         connection.execute(statement, keys)
     stamp = {"computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
              "code_version": code_version()}
+    # vars(), not dataclasses.asdict(): the fields are flat and asdict deep-copies each one.
     if rows:
-        connection.execute(insert(KPI_VALUE), [{**dataclasses.asdict(r), **stamp} for r in rows])
+        connection.execute(insert(KPI_VALUE), [{**vars(r), **stamp} for r in rows])
     if payments:
-        connection.execute(insert(RETENTION_PAYMENT),
-                           [{**keys, **dataclasses.asdict(p)} for p in payments])
+        connection.execute(insert(RETENTION_PAYMENT), [{**keys, **vars(p)} for p in payments])
     if curve:
         connection.execute(insert(RETENTION_CURVE), [
             {**keys, "months_since_eligible": m, "observed": n, "in_post": k}
@@ -60,3 +60,27 @@ def read_kpis(
                            KPI_VALUE.c.scope_code, KPI_VALUE.c.kpi)
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def council_values(
+    engine: Engine, authority_code: str, kpis: list[str], periods: list[Period]
+) -> dict[tuple[str, str], float | None]:
+    """Council values keyed by (period, kpi); a month not computed is simply absent."""
+    query = select(KPI_VALUE.c.period, KPI_VALUE.c.kpi, KPI_VALUE.c.value).where(
+        KPI_VALUE.c.authority_code == authority_code,
+        KPI_VALUE.c.scope_type == "council",
+        KPI_VALUE.c.kpi.in_(kpis),
+        KPI_VALUE.c.period.in_([str(p) for p in periods]),
+    )
+    with engine.connect() as connection:
+        return {(row.period, row.kpi): row.value for row in connection.execute(query)}
+
+
+def read_curve(engine: Engine, authority_code: str, period: Period) -> list[tuple[int, int, int]]:
+    query = select(RETENTION_CURVE.c.months_since_eligible, RETENTION_CURVE.c.observed,
+                   RETENTION_CURVE.c.in_post).where(
+        RETENTION_CURVE.c.authority_code == authority_code,
+        RETENTION_CURVE.c.period == str(period),
+    ).order_by(RETENTION_CURVE.c.months_since_eligible)
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
