@@ -225,6 +225,7 @@ EXPECTED_MARCH_COUNCIL: dict[str, tuple] = {
     "agency_spend_month_gbp": total(SPEND_MARCH),
     "agency_spend_ytd_gbp": total(SPEND_YTD),
     "agency_spend_forecast_gbp": total(SPEND_YTD + 0),  # March: no months left in the year
+    "agency_budget_gbp": total(AGENCY_BUDGET),
     "agency_budget_variance_gbp": total(SPEND_YTD - AGENCY_BUDGET),
     "agency_avg_charge_rate_gbp": ratio(SPEND_MARCH, HOURS_ALL_LINES),  # 15,314 / 355 h
     "agency_long_placements": total(1),  # AG03, placed 2023-10-02 < 2024-03-31
@@ -244,6 +245,9 @@ EXPECTED_MARCH_COUNCIL: dict[str, tuple] = {
     "retention_eligible_headcount": total(ELIGIBLE),
     "retention_after_payment_rate": rate(ELIGIBLE_12M_AGO_IN_POST, ELIGIBLE_12M_AGO),
     "turnover_rate_eligible_group": rate(ELIGIBLE_ROLE_LEAVERS_FTE, ELIGIBLE_ROLE_FTE),
+    # social_worker role in post at 31 March 2024: E01, E02, E03, E08, E13 (E15 had left);
+    # all but E03 are in post at d.
+    "stability_index_eligible_group": rate(4, 5),
 }
 
 ROLLING = ["starters_fte_12m", "starters_headcount_12m", "leavers_fte_12m",
@@ -318,7 +322,7 @@ def test_the_fixture_months_pass_validation(validated: dict[Period, ValidatedMon
 
 def test_every_documented_kpi_is_expected() -> None:
     codes = documented_codes()
-    assert len(codes) == 18 + 19 + 10
+    assert len(codes) == 18 + 20 + 11
     assert sorted(EXPECTED_MARCH_COUNCIL) == sorted(codes)
     # The hand arithmetic agrees with itself.
     totals = {"sw_fte": SW_FTE, "vacancy_fte": VACANCY_FTE,

@@ -30,9 +30,8 @@ class MonthNotLoaded(LookupError):
 
 
 def scopes_of(facts: Facts) -> Scopes:
-    establishment = facts.establishment.sort_values("period")
-    team_area = dict(zip(establishment["team_code"], establishment["service_area"],
-                         strict=True))
+    teams = facts.establishment.sort_values("period").drop_duplicates("team_code", keep="last")
+    team_area = dict(zip(teams["team_code"], teams["service_area"], strict=True))
     teams = tuple(sorted(set(facts.establishment_of(facts.period)["team_code"])))
     return Scopes(facts.authority_code, teams, team_area)
 

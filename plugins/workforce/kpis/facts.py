@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -21,7 +22,7 @@ DATE_COLUMNS = ("service_start_date", "leave_date", "week_ending", "placement_st
 FLAG_COLUMNS = ("qualified_sw", "case_holding", "funded")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Facts:
     authority_code: str
     period: Period
@@ -55,10 +56,15 @@ class Facts:
         return " ".join(self.loads[str(p)] for p in periods if self.loaded(p))
 
     def hr_of(self, period: Period) -> pd.DataFrame:
-        return self.hr[self.hr["period"] == str(period)]
+        return self._by_period("hr").get(str(period), self.hr.iloc[:0])
 
     def establishment_of(self, period: Period) -> pd.DataFrame:
-        return self.establishment[self.establishment["period"] == str(period)]
+        return self._by_period("establishment").get(str(period), self.establishment.iloc[:0])
+
+    @cache  # noqa: B019 - one Facts per computation; splitting once saves a scan per call
+    def _by_period(self, table: str) -> dict[str, pd.DataFrame]:
+        frame = getattr(self, table)
+        return {str(period): rows for period, rows in frame.groupby("period", sort=False)}
 
     def agency_of(self, period: Period) -> pd.DataFrame:
         """The month's lines with a week ending inside the month."""

@@ -67,14 +67,16 @@ class Scopes:
         """``column`` aggregated (``sum``, ``nunique``, ``size``, ``max``) for the council,
         each area and each team; scopes with no rows get 0 (NaN for ``max``)."""
         frame = self.with_area(frame)
-        parts = {("council", self.authority_code): _agg(frame[column], how)}
+        parts = [pd.Series([_agg(frame[column], how)], index=[self.authority_code])]
+        types = ["council"]
         if self.teams:
             for scope_type, key in (("service_area", "service_area"), ("team", "team_code")):
-                for code, group in frame.groupby(key, sort=True)[column]:
-                    parts[(scope_type, code)] = _agg(group, how)
+                grouped = frame.groupby(key)[column]
+                parts.append((grouped.size() if how == "size" else grouped.agg(how))
+                             .astype("float64"))
+                types.append(scope_type)
+        series = pd.concat(parts, keys=types)
         fill = math.nan if how == "max" else 0.0
-        series = pd.Series(list(parts.values()), index=pd.MultiIndex.from_tuples(list(parts)),
-                           dtype="float64")
         return series.reindex(pd.MultiIndex.from_tuples(self.all), fill_value=fill)
 
     def council(self, value: float) -> pd.Series:
