@@ -56,7 +56,7 @@ airflow-db: install
 
 run: history airflow-db
 	@echo "Running workforce_monthly for $(SAMPLE_END) through Airflow (log: var/airflow/dags-test.log)..."
-	@$(BIN)/airflow dags test workforce_monthly $(RUN_DATE) > $(AIRFLOW_HOME)/dags-test.log 2>&1 || \
+	@$(BIN)/airflow dags test workforce_monthly $(RUN_DATE) --conf '{"authority": "$(SAMPLE_AUTHORITY)"}' > $(AIRFLOW_HOME)/dags-test.log 2>&1 || \
 		{ tail -50 $(AIRFLOW_HOME)/dags-test.log; exit 1; }
 	@grep -q "DagRun Finished.*state=success" $(AIRFLOW_HOME)/dags-test.log || \
 		{ tail -50 $(AIRFLOW_HOME)/dags-test.log; echo "The DAG run did not succeed."; exit 1; }

@@ -1,15 +1,17 @@
-"""Monthly run: for each authority, validate the month's extracts, load them, compute KPIs.
+"""Monthly run, per authority in parallel: wait for the month's four extracts, validate,
+load, compute KPIs.
 
 Wiring only: every step is a function of the ``workforce`` package. The month processed is
 the one before the run's logical date (a run on 5 April reports March), or the ``period``
-param for a hand-run rerun.
+param for a hand-run rerun; never "now", so a backfill reproduces the original run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
 DEFAULT_ARGS = {
@@ -18,6 +20,9 @@ DEFAULT_ARGS = {
     "retry_delay": dt.timedelta(minutes=2),
     "retry_exponential_backoff": True,
 }
+# How long a run waits for late extracts, checking every so often without holding a slot.
+WAIT_HOURS = float(os.environ.get("WORKFORCE_EXTRACT_WAIT_HOURS", "72"))
+POKE_MINUTES = float(os.environ.get("WORKFORCE_EXTRACT_POKE_MINUTES", "30"))
 
 
 def _run_period():
@@ -30,16 +35,17 @@ def _run_period():
 
 @dag(
     dag_id="workforce_monthly",
-    schedule="0 6 5 * *",
+    schedule=os.environ.get("WORKFORCE_MONTHLY_SCHEDULE", "0 6 5 * *"),
     start_date=dt.datetime(2023, 1, 1, tzinfo=dt.UTC),
     catchup=False,
+    max_active_runs=int(os.environ.get("WORKFORCE_MAX_ACTIVE_RUNS", "3")),
     default_args=DEFAULT_ARGS,
     tags=["workforce", "monthly"],
     params={
         "period": Param(None, type=["null", "string"], pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
                         description="YYYY-MM to process instead of the month before the run"),
         "authority": Param(None, type=["null", "string"],
-                           description="one authority code instead of every one landed"),
+                           description="one authority code instead of every configured one"),
     },
     doc_md=__doc__,
 )
@@ -47,51 +53,61 @@ def workforce_monthly():
     @task
     def plan() -> list[str]:
         from workforce.config import landing_root
-        from workforce.pipeline import authorities_landed
+        from workforce.pipeline import authorities_to_run
 
         chosen = get_current_context()["params"].get("authority")
-        authorities = [chosen] if chosen else authorities_landed(landing_root(), _run_period())
+        authorities = authorities_to_run(landing_root(), _run_period(), chosen)
         if not authorities:
-            raise AirflowFailException(f"no authority has landed extracts for {_run_period()}")
+            raise AirflowFailException(f"no authority is configured or landed for "
+                                       f"{_run_period()}")
         return authorities
 
-    @task(retries=0)
-    def validate(authorities: list[str]) -> dict[str, str]:
+    @task.sensor(mode="reschedule", poke_interval=dt.timedelta(minutes=POKE_MINUTES),
+                 timeout=dt.timedelta(hours=WAIT_HOURS))
+    def wait_for_extracts(authority: str) -> PokeReturnValue:
+        import logging
+
         from workforce.config import landing_root
-        from workforce.findings import ExtractRejected, summary
+        from workforce.pipeline import missing_extracts, month_folder
+
+        missing = missing_extracts(landing_root(), authority, _run_period())
+        if missing:
+            logging.getLogger(__name__).warning(
+                "%s %s: still waiting for %s in %s", authority, _run_period(),
+                ", ".join(missing), month_folder(landing_root(), authority, _run_period()))
+        return PokeReturnValue(is_done=not missing, xcom_value=authority)
+
+    @task(retries=0)
+    def validate(authority: str) -> str:
+        from workforce.config import landing_root
+        from workforce.findings import ExtractRejected
         from workforce.pipeline import validate_authority_month
 
-        results = {}
-        for authority in authorities:
-            month = validate_authority_month(landing_root(), authority, _run_period())
-            if not month.ok:
-                # Bad data will not get better by retrying: fail now, findings first.
-                raise AirflowFailException(str(ExtractRejected(month.findings)))
-            results[authority] = summary(month.findings)
-        return results
+        month = validate_authority_month(landing_root(), authority, _run_period())
+        if not month.ok:
+            # Bad data will not get better by retrying: fail now, findings first.
+            raise AirflowFailException(str(ExtractRejected(month.findings)))
+        return authority
 
     @task
-    def load(authorities: list[str]) -> list[str]:
+    def load(authority: str) -> str:
         from workforce.config import landing_root
         from workforce.pipeline import load_authority_month
         from workforce.warehouse import make_engine
 
-        engine = make_engine()
-        return [
-            load_authority_month(landing_root(), a, _run_period(), engine).describe()
-            for a in authorities
-        ]
+        load_authority_month(landing_root(), authority, _run_period(), make_engine())
+        return authority
 
     @task
-    def compute_kpis(authorities: list[str]) -> dict[str, int]:
+    def compute_kpis(authority: str) -> str:
         from workforce.kpis import compute_month
         from workforce.warehouse import make_engine
 
-        engine = make_engine()
-        return {a: len(compute_month(engine, a, _run_period())) for a in authorities}
+        compute_month(make_engine(), authority, _run_period())
+        return authority
 
-    authorities = plan()
-    validate(authorities) >> load(authorities) >> compute_kpis(authorities)
+    landed = wait_for_extracts.expand(authority=plan())
+    compute_kpis.expand(authority=load.expand(authority=validate.expand(authority=landed)))
 
 
 workforce_monthly()

@@ -125,6 +125,7 @@ def test_a_broken_extract_fails_validation_and_leaves_the_warehouse_unchanged(
 
     assert run.state == "failed"
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states["wait_for_extracts"] == "success"
     assert states["validate"] == "failed"
     assert states["load"] != "success"
     with engine.connect() as connection:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from workforce.config import load_authority_config
-from workforce.extracts import kind_of
+from workforce.config import configured_authorities, load_authority_config
+from workforce.contracts import KINDS
+from workforce.extracts import find_month_files, kind_of
 from workforce.findings import ExtractRejected, summary
 from workforce.periods import PERIOD_PATTERN, Period
 from workforce.validation import ValidatedMonth, validate_files, validate_month
@@ -25,6 +26,22 @@ def month_folder(root: Path, authority_code: str, period: Period) -> Path:
 def authorities_landed(root: Path, period: Period) -> list[str]:
     """Authorities with a folder for the month under the landing root."""
     return sorted(p.parent.name for p in Path(root).glob(f"*/{period}") if p.is_dir())
+
+
+def authorities_to_run(root: Path, period: Period, chosen: str | None = None) -> list[str]:
+    """One chosen authority, or every configured one and any other that has landed files."""
+    if chosen:
+        return [chosen]
+    return sorted(set(configured_authorities()) | set(authorities_landed(root, period)))
+
+
+def missing_extracts(root: Path, authority_code: str, period: Period) -> list[str]:
+    """The month's extract kinds not landed yet (a run waits for these before validating)."""
+    folder = month_folder(root, authority_code, period)
+    if not folder.is_dir():
+        return list(KINDS)
+    found, _ = find_month_files(folder)
+    return [kind for kind in KINDS if kind not in found]
 
 
 def validate_authority_month(root: Path, authority_code: str, period: Period) -> ValidatedMonth:
