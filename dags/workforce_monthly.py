@@ -1,5 +1,6 @@
 """Monthly run, per authority in parallel: wait for the month's four extracts, validate,
-load, compute KPIs.
+load, compute KPIs, render the cabinet report and the monitoring-visit pack, and publish
+them to the archive folder with a manifest of checksums.
 
 Wiring only: every step is a function of the ``workforce`` package. The month processed is
 the one before the run's logical date (a run on 5 April reports March), or the ``period``
@@ -106,8 +107,27 @@ def workforce_monthly():
         compute_month(make_engine(), authority, _run_period())
         return authority
 
+    @task
+    def render_reports(authority: str) -> str:
+        from workforce.config import output_root
+        from workforce.publish import render_reports as render
+        from workforce.warehouse import make_engine
+
+        render(make_engine(), authority, _run_period(), output_root())
+        return authority
+
+    @task
+    def publish(authority: str) -> str:
+        from workforce.config import output_root
+        from workforce.publish import write_manifest
+        from workforce.warehouse import make_engine
+
+        return str(write_manifest(make_engine(), authority, _run_period(), output_root()))
+
     landed = wait_for_extracts.expand(authority=plan())
-    compute_kpis.expand(authority=load.expand(authority=validate.expand(authority=landed)))
+    loaded = load.expand(authority=validate.expand(authority=landed))
+    publish.expand(authority=render_reports.expand(authority=compute_kpis.expand(
+        authority=loaded)))
 
 
 workforce_monthly()

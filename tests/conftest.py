@@ -103,6 +103,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("WORKFORCE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("WORKFORCE_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.db'}")
     monkeypatch.setenv("WORKFORCE_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("WORKFORCE_OUTPUT_ROOT", str(tmp_path / "output"))
 
 
 POSTGRES_URL = os.environ.get(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +84,7 @@ def test_monthly_run_loads_the_month_before_its_logical_date(
     landing = tmp_path / "landing"
     write_month(landing)
     monkeypatch.setenv("WORKFORCE_LANDING_ROOT", str(landing))
+    monkeypatch.setenv("WORKFORCE_OUTPUT_ROOT", str(tmp_path / "output"))
 
     run = run_monthly(dagbag, dt.datetime(2025, 4, 5, 6, tzinfo=dt.UTC))
 
@@ -91,6 +94,15 @@ def test_monthly_run_loads_the_month_before_its_logical_date(
     first = kpi_rows()
     # E001 (1.0) and E003 (0.5) are in post; E002 left on 21 March.
     assert ("council", AUTHORITY, "sw_fte", 1.5) in {r[:4] for r in first}
+
+    folder = tmp_path / "output" / AUTHORITY / "2025-03"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "TST_cabinet_2025-03.html", "TST_cabinet_2025-03.pdf",
+        "TST_monitoring-visit_2025-03.html", "TST_monitoring-visit_2025-03.pdf", "manifest.json"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert len(manifest["reports"]) == 4 and len(manifest["extracts"]) == 4
+    assert manifest["reports"][1]["sha256"] == hashlib.sha256(
+        (folder / manifest["reports"][1]["file"]).read_bytes()).hexdigest()
 
     # A rerun of the same month gives identical KPI rows.
     rerun = run_monthly(dagbag, dt.datetime(2025, 4, 5, 7, tzinfo=dt.UTC), period="2025-03")

@@ -115,6 +115,23 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from workforce.reports.build import render_report
+    from workforce.warehouse import loaded_months, make_engine
+
+    engine = make_engine(args.warehouse)
+    authorities = [args.authority] if args.authority else sorted({
+        m.authority_code for m in loaded_months(engine) if m.period == str(args.period)
+    })
+    if not authorities:
+        print(f"No authority has {args.period} loaded.", file=sys.stderr)
+        return 1
+    for authority in authorities:
+        for path in render_report(engine, args.kind, authority, args.period, args.out):
+            print(f"Wrote {path}")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from workforce.contract_docs import DOC_PATH, write_contract_docs
 
@@ -182,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="list loaded months and their extract files")
     status.add_argument("--warehouse", help="SQLAlchemy URL")
     status.set_defaults(run=cmd_status)
+
+    report = commands.add_parser("report", help="render a report as PDF and HTML")
+    report.add_argument("kind", choices=["cabinet", "monitoring-visit"])
+    report.add_argument("--period", type=_period, required=True, help="YYYY-MM")
+    report.add_argument("--authority", help="one authority (default: every one loaded)")
+    report.add_argument("--out", type=Path, required=True, help="folder to write to")
+    report.add_argument("--warehouse", help="SQLAlchemy URL")
+    report.set_defaults(run=cmd_report)
 
     docs = commands.add_parser("docs", help="regenerate docs/extract-contracts.md")
     docs.set_defaults(run=cmd_docs)

@@ -1,0 +1,61 @@
+"""Render a report for an authority's month: a tagged PDF and a self-contained HTML copy.
+
+``render_report`` is what the DAG and ``workforce report`` call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+from markupsafe import Markup
+from sqlalchemy import Engine
+
+from workforce.config import AuthorityConfig, load_authority_config
+from workforce.periods import Period
+from workforce.reports import cabinet, filters, monitoring, sources
+from workforce.reports.render import render_html, templates_dir, write_pdf
+
+log = logging.getLogger(__name__)
+
+Builder = Callable[[Engine, AuthorityConfig, Period], dict[str, Any]]
+KINDS: Final[dict[str, tuple[str, Builder]]] = {
+    "cabinet": ("cabinet.html", cabinet.context),
+    "monitoring-visit": ("monitoring_visit.html", monitoring.context),
+}
+
+
+class ReportUnavailable(LookupError):
+    """The month has no stored KPI results to report."""
+
+
+def render_report(
+    engine: Engine, kind: str, authority_code: str, period: Period | str, out_dir: Path | str,
+    settings: AuthorityConfig | None = None,
+) -> list[Path]:
+    """Write ``<AUTH>_<kind>_<YYYY-MM>.pdf`` and ``.html`` under ``out_dir``; return both."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown report {kind!r}; expected one of {sorted(KINDS)}")
+    period = Period.parse(period) if isinstance(period, str) else period
+    settings = settings or load_authority_config(authority_code)
+    computed = {m.period for m in sources.computed_months(engine, authority_code)}
+    if str(period) not in computed:
+        raise ReportUnavailable(
+            f"{authority_code} {period} has no KPI results: load the month and run "
+            "`workforce kpis --compute` first")
+    template, build = KINDS[kind]
+    context = build(engine, settings, period)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"{authority_code}_{kind}_{period}"
+
+    pdf = write_pdf(render_html(template, context), stem.with_suffix(".pdf"),
+                    title=f"{context['title']}: {settings.name}, {filters.date(period.end)}")
+    # The HTML copy carries its stylesheet, so it opens anywhere with no templates folder.
+    css = Markup((templates_dir() / "static" / "report.css").read_text(encoding="utf-8"))
+    html = stem.with_suffix(".html")
+    html.write_text(render_html(template, {**context, "stylesheet": css}), encoding="utf-8")
+    log.info("%s %s %s: wrote %s and %s", authority_code, kind, period, pdf.name, html.name)
+    return [pdf, html]

@@ -1,0 +1,148 @@
+"""Plain-English commentary written from stored figures, never beyond them.
+
+Every sentence is built from values the report also shows, formatted by the same filters,
+so the text and the tiles always agree (a change that rounds to zero reads "unchanged", as
+the tile's "0.0 pts" does). A withheld figure is said to be withheld, never described.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Final
+
+from workforce.reports import filters
+from workforce.reports.filters import SUPPRESSED, Value
+
+_WORDS: Final = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_PROSE_UNIT: Final = {"cases_per_fte": " cases per case-holding FTE", "fte": " FTE"}
+
+
+def words(n: int) -> str:
+    """Small whole numbers as words, as house style writes them in running text."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else filters.count(n)
+
+
+def known(value: Value) -> bool:
+    return value is not None and value is not SUPPRESSED
+
+
+def money(value: Value) -> str:
+    """``£4.34m`` for millions (a cabinet reader's unit), else whole pounds."""
+    if known(value) and abs(float(value)) >= 1_000_000:  # type: ignore[arg-type]
+        sign = filters.MINUS if float(value) < 0 else ""  # type: ignore[arg-type]
+        return f"{sign}£{filters.number(abs(float(value)) / 1_000_000, 2)}m"  # type: ignore[arg-type]
+    return filters.money(value)
+
+
+def shown(value: Value, unit: str, named: bool = True) -> str:
+    """A value as running text gives it: ``18.2%``, ``16.1 cases per case-holding FTE``
+    (``named=False`` leaves the unit's name to a figure later in the sentence)."""
+    if unit in ("gbp", "gbp_per_hour"):
+        return money(value)
+    suffix = _PROSE_UNIT.get(unit, "") if named and known(value) else ""
+    return filters.fmt(value, unit) + suffix
+
+
+def _rounded(value: Value, unit: str) -> Decimal:
+    places = 0 if unit in ("count", "cases", "gbp") else 1
+    return Decimal(filters.number(value, places).replace(",", "").replace(filters.MINUS, "-"))
+
+
+def subject(title: str) -> str:
+    """``The vacancy rate`` from the catalogue title ``Vacancy rate``."""
+    return "The " + title[0].lower() + title[1:]
+
+
+def against_target(value: Value, target: float | None, rag: str | None, unit: str) -> str:
+    """``, above the 15.0% target (red)``; empty when there is no target or no value."""
+    if target is None or not known(value):
+        return ""
+    now, aim = _rounded(value, unit), _rounded(target, unit)
+    side = "below" if now < aim else "above" if now > aim else "meeting"
+    rating = f" ({filters.rag_name(rag).lower()})" if rag else ""
+    return f", {side} the {shown(target, unit)} target{rating}"
+
+
+def movement(title: str, unit: str, now: Value, before: Value, now_month: str,
+             before_month: str) -> str:
+    """``The vacancy rate fell from 21.4% in March 2024 to 18.9% in March 2025``."""
+    name = subject(title)
+    at_now, at_before = filters.month(now_month), filters.month(before_month)
+    if now is SUPPRESSED:
+        return (f"{name} for {at_now} is withheld because it rests on fewer than five "
+                "people")
+    if now is None:
+        return f"{name} is not available for {at_now}"
+    if not known(before):
+        reason = "withheld" if before is SUPPRESSED else "not available"
+        return (f"{name} was {shown(now, unit)} in {at_now} (the figure for {at_before} "
+                f"is {reason})")
+    a, b = _rounded(before, unit), _rounded(now, unit)
+    if a == b:
+        return f"{name} was unchanged at {shown(now, unit)} between {at_before} and {at_now}"
+    verb = "fell" if b < a else "rose"
+    return (f"{name} {verb} from {shown(before, unit, named=False)} in {at_before} "
+            f"to {shown(now, unit)} in {at_now}")
+
+
+def national(value: Value, unit: str, england: float | None, year: int | None) -> str:
+    """``; England's figure for 2025 was 14.2%``."""
+    if england is None or year is None or not known(value):
+        return ""
+    return f"; the latest figure for England ({year}) is {shown(england, unit)}"
+
+
+def kpi_sentence(title: str, unit: str, *, now: Value, before: Value, now_month: str,
+                 before_month: str, target: float | None, rag: str | None,
+                 england: float | None = None, england_year: int | None = None) -> str:
+    text = movement(title, unit, now, before, now_month, before_month)
+    return text + against_target(now, target, rag, unit) + national(
+        now, unit, england, england_year) + "."
+
+
+def _listed(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def rag_summary(ratings: Sequence[str | None], withheld: int = 0) -> str:
+    """``Of the six headline measures rated against a target, one is green, four are amber
+    and one is red.``; ``withheld`` counts measures with a target whose figure (and so
+    rating) disclosure control withheld."""
+    rated = [k for k in map(filters.rag_key, ratings) if k]
+    note = ""
+    if withheld == 1:
+        note = " The rating of one more is withheld with its figure."
+    elif withheld:
+        note = f" The ratings of {words(withheld)} more are withheld with their figures."
+    if not rated:
+        return "No headline measure is rated against a target." + note
+    if len(rated) == 1:
+        return f"The one headline measure rated against a target is {rated[0]}.{note}"
+    parts = [f"{words(n)} {'is' if n == 1 else 'are'} {key}"
+             for key in ("green", "amber", "red") if (n := rated.count(key))]
+    return (f"Of the {words(len(rated))} headline measures rated against a target, "
+            f"{_listed(parts)}.{note}")
+
+
+def direction_summary(directions: Sequence[str | None], since_month: str) -> str:
+    """``Compared with March 2024, four measures improved and two worsened.``"""
+    better, worse = directions.count("better"), directions.count("worse")
+    same = directions.count("same")
+    if not better + worse + same:
+        return f"There are no figures for {filters.month(since_month)} to compare with."
+    parts = [f"{words(n)} {'measure' if n == 1 else 'measures'} {verb}"
+             for n, verb in ((better, "improved"), (worse, "worsened"), (same, "did not change"))
+             if n]
+    return f"Compared with {filters.month(since_month)}, {_listed(parts)}."
+
+
+def over_under(variance: Value, budget: Value) -> str:
+    """``£159,896 under the £4.50m budget`` from a variance (positive = overspend)."""
+    if not known(variance) or not known(budget):
+        return "with no budget to compare against"
+    amount = money(abs(float(variance)))  # type: ignore[arg-type]
+    if _rounded(variance, "gbp") == 0:
+        return f"on the {money(budget)} budget"
+    side = "over" if float(variance) > 0 else "under"  # type: ignore[arg-type]
+    return f"{amount} {side} the {money(budget)} budget"

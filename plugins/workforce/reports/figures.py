@@ -1,0 +1,70 @@
+"""The stored figures a public report shows, as read from the warehouse and before any
+disclosure control: ``disclosure.protect`` turns them into what may be published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workforce.reports.filters import Value
+
+Key = tuple[str, str, str, str]  # period, scope type, scope code, KPI
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One ``kpi_value`` row as a report needs it."""
+
+    period: str
+    scope_type: str
+    scope_code: str
+    kpi: str
+    unit: str
+    numerator: float | None
+    denominator: float | None
+    value: Value
+    target: float | None = None
+    rag: str | None = None
+    history_months: int | None = None
+    window_months: int | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.period, self.scope_type, self.scope_code, self.kpi)
+
+
+@dataclass(frozen=True)
+class Payments:
+    """Retention payments over a span of months: how many workers, payments and pounds."""
+
+    label: str
+    workers: Value
+    payments: Value
+    amount_gbp: Value
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """Of the workers ``observed`` so many months after becoming eligible, those in post."""
+
+    months_since_eligible: int
+    observed: Value
+    in_post: Value
+    share: Value  # percentage in post; None when nobody was observed that long
+
+
+@dataclass(frozen=True)
+class Figures:
+    authority_code: str
+    kpis: dict[Key, Kpi]
+    payments: list[Payments] = field(default_factory=list)
+    curve: list[CurvePoint] = field(default_factory=list)
+
+    def get(self, period: str, kpi: str, team: str | None = None) -> Kpi | None:
+        """The council's figure, or a team's; None when the month was not computed."""
+        if team is None:
+            return self.kpis.get((period, "council", self.authority_code, kpi))
+        return self.kpis.get((period, "team", team, kpi))
+
+    def value(self, period: str, kpi: str, team: str | None = None) -> Value:
+        row = self.get(period, kpi, team)
+        return None if row is None else row.value
