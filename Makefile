@@ -61,6 +61,8 @@ run: history airflow-db
 	@grep -q "DagRun Finished.*state=success" $(AIRFLOW_HOME)/dags-test.log || \
 		{ tail -50 $(AIRFLOW_HOME)/dags-test.log; echo "The DAG run did not succeed."; exit 1; }
 	@$(BIN)/workforce status
+	@echo "Reports and manifest in $(WORKFORCE_OUTPUT_ROOT)/$(SAMPLE_AUTHORITY)/$(SAMPLE_END):"
+	@ls -1 $(WORKFORCE_OUTPUT_ROOT)/$(SAMPLE_AUTHORITY)/$(SAMPLE_END)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
