@@ -23,7 +23,7 @@ HISTORY_END := 2025-02
 SAMPLE_END := 2025-03
 RUN_DATE := 2025-04-05
 
-.PHONY: install system-check run sample history airflow-db test lint docs clean bench
+.PHONY: install system-check run sample history airflow-db test test-celery lint docs clean bench
 
 install: $(STAMP)
 
@@ -66,6 +66,10 @@ run: history airflow-db
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The backfill test again with the production shape: CeleryExecutor, Redis, a worker.
+test-celery: install
+	WORKFORCE_TEST_CELERY=1 $(BIN)/python -m pytest tests/test_backfill.py
 
 lint: install
 	$(BIN)/ruff check .
