@@ -23,7 +23,7 @@ HISTORY_END := 2025-02
 SAMPLE_END := 2025-03
 RUN_DATE := 2025-04-05
 
-.PHONY: install system-check run sample history airflow-db test test-celery lint docs clean bench
+.PHONY: install system-check run sample history airflow airflow-db test test-celery lint docs clean bench
 
 install: $(STAMP)
 
@@ -66,6 +66,11 @@ run: history airflow-db
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The whole Airflow here (UI, scheduler, DAG processor, triggerer) with the sample history,
+# to trigger runs and backfills by hand; prints the login. Ctrl-C stops it.
+airflow: history airflow-db
+	@bash scripts/airflow-local.sh
 
 # The backfill test again with the production shape: CeleryExecutor, Redis, a worker.
 test-celery: install
