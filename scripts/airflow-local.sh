@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole Airflow on this machine, to use the DAGs by hand: `airflow standalone` runs the
 # API server (with the UI), scheduler, DAG processor and triggerer, with the LocalExecutor
-# and the SQLite metadata database in var/airflow/. Ctrl-C stops them all.
+# and the SQLite metadata database in var/airflow/ (migrated first). Ctrl-C stops them all.
 #
 #   scripts/airflow-local.sh          # or: make airflow
 #   AIRFLOW_PORT=8081 scripts/airflow-local.sh
@@ -18,12 +18,6 @@ export AIRFLOW__API__HOST=127.0.0.1
 export AIRFLOW__API__PORT="$port"
 export AIRFLOW__API__BASE_URL="http://127.0.0.1:$port"
 mkdir -p "$AIRFLOW_HOME"
-
-echo "Migrating the Airflow database in $AIRFLOW_HOME (log: $AIRFLOW_HOME/db-migrate.log)..."
-airflow db migrate > "$AIRFLOW_HOME/db-migrate.log" 2>&1 || {
-    tail -30 "$AIRFLOW_HOME/db-migrate.log"
-    exit 1
-}
 
 passwords="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
 if [ -f "$passwords" ]; then

@@ -6,6 +6,7 @@ against PostgreSQL when there is one."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -312,6 +313,48 @@ def test_the_lock_holds_everything_the_compose_configuration_runs() -> None:
         f"docker-compose.yml needs {sorted(missing)} (for {sorted(set(missing.values()))}) "
         "but uv.lock does not have them: add them to pyproject.toml and run `uv lock`"
     )
+
+
+# Run in a fresh interpreter (this test session must not import Airflow before test_dags
+# makes its settings): load the executor and auth manager compose configures, and find every
+# `airflow` command the services and airflow-init run.
+CHECK_AIRFLOW = """
+import argparse, importlib, json, sys
+from airflow.configuration import conf
+from airflow.executors.executor_loader import ExecutorLoader
+from airflow.cli.cli_parser import get_parser
+ExecutorLoader.import_default_executor_cls()
+module, _, name = conf.get("core", "auth_manager").rpartition(".")
+getattr(importlib.import_module(module), name)
+missing = []
+for words in json.loads(sys.argv[1]):
+    parser = get_parser()
+    for word in words:
+        sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if sub is None or word not in sub.choices:
+            missing.append(" ".join(words))
+            break
+        parser = sub.choices[word]
+print(json.dumps(missing))
+"""
+
+
+def test_the_installed_airflow_runs_what_compose_configures(tmp_path: Path) -> None:
+    commands = [SERVICES[name]["command"].split() for name in AIRFLOW_SERVICES - {"airflow-init"}]
+    init_script = SERVICES["airflow-init"]["command"][-1]
+    commands += [m.split() for m in re.findall(r"\bairflow ([a-z-]+ [a-z-]+)", init_script)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update({
+        "AIRFLOW_HOME": str(tmp_path),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": COMMON_ENV["AIRFLOW__CORE__EXECUTOR"],
+        "AIRFLOW__CORE__AUTH_MANAGER": COMMON_ENV["AIRFLOW__CORE__AUTH_MANAGER"],
+    })
+    result = subprocess.run([sys.executable, "-c", CHECK_AIRFLOW, json.dumps(commands)],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [], \
+        "commands docker-compose.yml runs that this Airflow does not have"
 
 
 def test_the_image_installs_weasyprints_libraries() -> None:
