@@ -39,7 +39,8 @@ def _run_period():
     schedule=os.environ.get("WORKFORCE_MONTHLY_SCHEDULE", "0 6 5 * *"),
     start_date=dt.datetime(2023, 1, 1, tzinfo=dt.UTC),
     catchup=False,
-    max_active_runs=int(os.environ.get("WORKFORCE_MAX_ACTIVE_RUNS", "3")),
+    # Months in order by default: rolling and year-to-date measures read the months before.
+    max_active_runs=int(os.environ.get("WORKFORCE_MAX_ACTIVE_RUNS", "1")),
     default_args=DEFAULT_ARGS,
     tags=["workforce", "monthly"],
     params={
