@@ -22,6 +22,7 @@ import yaml
 from sqlalchemy import create_engine, make_url, text
 
 from workforce.config import PROJECT_ROOT
+from workforce.version import COMMIT_VARIABLE
 
 PROJECT = Path(__file__).resolve().parents[1]
 COMPOSE_TEXT = (PROJECT / "docker-compose.yml").read_text(encoding="utf-8")
@@ -355,6 +356,19 @@ def test_the_installed_airflow_runs_what_compose_configures(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [], \
         "commands docker-compose.yml runs that this Airflow does not have"
+
+
+def test_the_image_knows_the_commit_it_was_built_from() -> None:
+    """No git checkout in the image: the commit stamped on loads and reports comes from
+    the build argument compose passes, kept in the image's environment."""
+    assert COMMON["build"]["args"][COMMIT_VARIABLE] == f"${{{COMMIT_VARIABLE}:-unknown}}"
+    assert re.search(rf"^ARG {COMMIT_VARIABLE}=unknown$", DOCKERFILE, re.M)
+    assert dockerfile_env()[COMMIT_VARIABLE] == f"${COMMIT_VARIABLE}"
+    # ARG is in scope only after it is declared: the ENV must come later.
+    assert DOCKERFILE.index(f"ARG {COMMIT_VARIABLE}") < DOCKERFILE.index(
+        f"{COMMIT_VARIABLE}=${COMMIT_VARIABLE}")
+    assert COMMIT_VARIABLE in env_example()[1]
+    assert ".git" not in dockerfile_copies(), "the image is not meant to carry a checkout"
 
 
 def test_the_image_installs_weasyprints_libraries() -> None:
