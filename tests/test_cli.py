@@ -83,6 +83,19 @@ def test_missing_path_is_a_plain_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert capsys.readouterr().err == f"workforce: {tmp_path / 'nowhere'}: no such file or folder\n"
 
 
+def test_sample_writes_many_councils_or_refuses_a_size_for_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["sample", "--out", str(tmp_path), "--authorities", "2", "--months", "1"]
+    assert main([*args, "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Wrote 1 months of canonical sample extracts for 2 authorities "
+                          "(LA001 to LA002, ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["LA001", "LA002"]
+    assert main([*args, "--posts", "100"]) == 2
+    assert "no --posts or --messy" in capsys.readouterr().err
+
+
 def test_installed_command_runs_as_a_process(tmp_path: Path) -> None:
     """The console script the set-up installs, run as a user would."""
     command = Path(sys.executable).with_name("workforce")

@@ -17,7 +17,9 @@ from workforce.findings import errors
 from workforce.periods import Period
 from workforce.sample import (
     MESSY_MAPPING,
+    authority_sizes,
     generate_authority,
+    write_authorities,
     write_messy_variant,
     write_sample,
 )
@@ -322,3 +324,44 @@ def test_a_messy_month_loads_the_same_facts_as_its_canonical_twin(
         }
     for kind in KINDS:
         pd.testing.assert_frame_equal(tables["messy"][kind], tables["plain"][kind])
+
+
+# --- many councils ------------------------------------------------------------------------------
+
+
+def test_national_sizes_look_like_englands_councils() -> None:
+    sizes = authority_sizes(153)
+    posts = sorted(sizes.values())
+    assert len(set(sizes)) == 153 and all(re.fullmatch(r"LA\d{3}", c) for c in sizes)
+    assert 40_000 <= sum(posts) <= 45_000  # ~35,000 social workers in post
+    assert posts[0] >= 60 and posts[-1] > 1000 and 200 <= posts[76] <= 260
+    assert authority_sizes(153, seed=1) == authority_sizes(153, seed=1)
+    assert authority_sizes(153, seed=1) != sizes  # the seed shuffles who is large
+    assert sorted(authority_sizes(153, seed=1).values()) == posts
+
+
+def test_many_councils_have_their_sizes_and_validate_on_default_settings(
+    tmp_path: Path,
+) -> None:
+    from workforce.pipeline import validate_authority_month
+
+    sizes = write_authorities(tmp_path, 3, END, months=2, seed=5, jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == list(sizes) == [
+        "LA001", "LA002", "LA003"
+    ]
+    assert len(set(sizes.values())) == 3
+    for code, posts in sizes.items():
+        AuthorityConfig(code=code, name=code)  # a valid code for a settings file
+        first = pd.read_csv(tmp_path / code / str(END.shift(-1)) / "establishment.csv")
+        assert abs(len(first) - posts) <= 3  # a budget decision may add a post
+        for period in (END.shift(-1), END):
+            month = validate_authority_month(tmp_path, code, period)  # no config/<code>.yaml
+            assert not errors(month.findings), [str(f) for f in errors(month.findings)][:5]
+
+
+def test_many_councils_are_the_same_whatever_the_processes(tmp_path: Path) -> None:
+    write_authorities(tmp_path / "one", 3, END, months=1, seed=2, jobs=1)
+    write_authorities(tmp_path / "two", 3, END, months=1, seed=2, jobs=2)
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    assert _files(tmp_path / "one")["LA002/2025-03/hr_staff.csv"] != \
+        _files(tmp_path / "one")["LA003/2025-03/hr_staff.csv"]

@@ -12,6 +12,8 @@ from workforce.findings import ExtractRejected, Finding, errors, summary
 from workforce.periods import Period
 from workforce.version import code_version
 
+DEFAULT_POSTS = 350  # the sample council's establishment
+
 
 def _period(text: str) -> Period:
     try:
@@ -67,11 +69,23 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from workforce.sample import write_sample
+    from workforce.sample import write_authorities, write_sample
 
-    folders = write_sample(
-        args.out, args.authority, args.end, args.months, args.posts, args.seed, args.messy
-    )
+    if args.authorities is not None:
+        if args.authorities < 1 or args.messy or args.posts is not None:
+            print("workforce sample: --authorities takes a count of at least 1, and draws "
+                  "each council's posts itself (no --posts or --messy)", file=sys.stderr)
+            return 2
+        sizes = write_authorities(args.out, args.authorities, args.end, args.months,
+                                  args.seed, args.jobs)
+        codes = list(sizes)
+        print(f"Wrote {args.months} months of canonical sample extracts for {len(codes)} "
+              f"authorities ({codes[0]} to {codes[-1]}, {min(sizes.values())} to "
+              f"{max(sizes.values())} posts, {sum(sizes.values()):,} in all) under {args.out}.")
+        return 0
+    folders = write_sample(args.out, args.authority, args.end, args.months,
+                           DEFAULT_POSTS if args.posts is None else args.posts, args.seed,
+                           args.messy)
     style = "messy (council headers, Excel, Windows-1252, BOM)" if args.messy else "canonical"
     print(f"Wrote {len(folders)} months of {style} sample extracts for {args.authority} under "
           f"{args.out} ({folders[0].name} to {folders[-1].name}).")
@@ -174,13 +188,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = commands.add_parser("sample", help="write deterministic sample extracts")
     sample.add_argument("--out", type=Path, required=True, help="landing root to write")
-    sample.add_argument("--authority", default="NWT", help="authority code (default NWT)")
+    councils = sample.add_mutually_exclusive_group()
+    councils.add_argument("--authority", default="NWT", help="authority code (default NWT)")
+    councils.add_argument("--authorities", type=int, metavar="N",
+                          help="N councils LA001... of realistic, varied sizes instead of one")
     sample.add_argument("--months", type=int, default=24, help="number of months (default 24)")
     sample.add_argument("--end", type=_period, default=Period(2025, 3), help="last month")
-    sample.add_argument("--posts", type=int, default=350, help="establishment posts")
+    sample.add_argument("--posts", type=int,
+                        help=f"establishment posts (default {DEFAULT_POSTS})")
     sample.add_argument("--seed", type=int, default=0, help="random seed")
     sample.add_argument("--messy", action="store_true",
                         help="write files as councils send them (use with config/MSY.yaml)")
+    sample.add_argument("--jobs", type=int, help="processes for --authorities "
+                        "(default: one per CPU)")
     sample.set_defaults(run=cmd_sample)
 
     kpis = commands.add_parser("kpis", help="print a month's KPI results (optionally "

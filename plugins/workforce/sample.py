@@ -15,8 +15,16 @@ import calendar
 import csv
 import datetime as dt
 import hashlib
+import itertools
+import math
+import os
+from bisect import bisect
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -43,7 +51,22 @@ PART_TIME_CHANCE = 0.08
 RETURNER_CHANCE = 0.05  # a starter is a former employee coming back
 OVER_ESTABLISHMENT_SHARE = 0.025  # agency workers without a post, per post
 LONG_SICKNESS_CHANCE = 0.004
+UNIFORM_BLOCK = 4096
 OTHER_HOURS = (30.0, 32.5, 35.0, 37.5, 40.0, 42.0, 45.0)  # timesheets that are not 37 hours
+
+# Many councils (a region, or all 153 in England): establishment sizes drawn around the
+# national picture, about 230 posts at the median, from small unitaries near 60 to counties
+# over 1,000, so 153 councils hold some 42,000 posts: ~35,000 social workers in post and
+# ~6,000 agency workers.
+MEDIAN_POSTS = 230
+POSTS_SPREAD = 0.6  # standard deviation of log(posts)
+POSTS_RANGE = (60, 1200)
+
+Row = tuple[str, ...]  # one extract row: text cells in contract column order
+# Where an agency_spend row holds what the caseloads read from the month's last week.
+AGENCY_WORKER, AGENCY_WEEK, AGENCY_HOURS = (
+    CONTRACTS["agency_spend"].column_names.index(c) for c in ("worker_ref", "week_ending", "hours")
+)
 
 
 @dataclass(frozen=True)
@@ -229,6 +252,12 @@ class _Post:
     def recruiting(self) -> bool:
         return self.status == "active"
 
+    @cached_property
+    def cells(self) -> Row:
+        """The establishment cells before funded and status, which can change."""
+        return (self.post_id, self.team.code, self.team.name, self.team.area.name, self.role,
+                ROLE_SPECS[self.role].grade, f"{self.budgeted_fte:g}", f"{self.annual_cost:.2f}")
+
 
 @dataclass
 class _Assignment:
@@ -239,6 +268,23 @@ class _Assignment:
     case_holding: bool
     leave_date: dt.date | None = None
     leaving_reason: str = ""
+
+    # The HR cells that never change once the council is set up (text formatting is most of
+    # the cost of a month), either side of leave date, reason and sickness days.
+    @cached_property
+    def cells_before_leaving(self) -> Row:
+        person, post = self.person, self.post
+        spec = ROLE_SPECS[post.role]
+        return (person.employee_id, post.post_id, post.team.code, post.role, spec.grade,
+                f"{self.fte:g}", person.contract_type, _flag(spec.qualified),
+                _flag(self.case_holding), person.service_start.isoformat(), _iso(self.role_start))
+
+    @cached_property
+    def cells_after_sickness(self) -> Row:
+        person = self.person
+        # The retention scheme is for Social Worker Level 1 only.
+        option = person.retention_option if self.post.role == "social_worker" else ""
+        return (person.birth_date.isoformat(), person.gender, person.ethnicity, option)
 
 
 @dataclass
@@ -253,6 +299,16 @@ class _Placement:
     workload: float
     end_friday: dt.date | None = None
 
+    # A timesheet line's fixed cells, either side of week ending, hours, rate and cost.
+    @cached_property
+    def cells_before_week(self) -> Row:
+        return (self.worker_ref, self.supplier, self.team.code, self.role,
+                self.post.post_id if self.post else "")
+
+    @cached_property
+    def cells_after_cost(self) -> Row:
+        return (self.start.isoformat(), _flag(ROLE_SPECS[self.role].qualified))
+
 
 def _stable_seed(code: str, seed: int) -> list[int]:
     # Python's hash() of a str changes between runs, so the code is hashed with SHA-256.
@@ -260,14 +316,22 @@ def _stable_seed(code: str, seed: int) -> list[int]:
     return [seed, int.from_bytes(digest[:8], "big")]
 
 
-def _weekdays(period: Period) -> list[dt.date]:
+@cache
+def _weekdays(period: Period) -> tuple[dt.date, ...]:
     days = calendar.monthrange(period.year, period.month)[1]
     dates = (dt.date(period.year, period.month, d) for d in range(1, days + 1))
-    return [d for d in dates if d.weekday() < 5]
+    return tuple(d for d in dates if d.weekday() < 5)
 
 
-def _fridays(period: Period) -> list[dt.date]:
-    return [d for d in _weekdays(period) if d.weekday() == 4]
+@cache
+def _fridays(period: Period) -> tuple[dt.date, ...]:
+    return tuple(d for d in _weekdays(period) if d.weekday() == 4)
+
+
+@cache
+def _cumulative(weights: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float]]:
+    keys, values = zip(*weights, strict=True)
+    return list(keys), list(itertools.accumulate(values))
 
 
 def _age_on(birth: dt.date, day: dt.date) -> int:
@@ -283,6 +347,7 @@ class _Council:
         self.first = first
         self.months = months
         self.rng = np.random.default_rng(_stable_seed(code, seed))
+        self._uniforms: list[float] = []
         self.next_post = int(self.rng.integers(1000, 9000))
         self.next_employee = int(self.rng.integers(100, 900))
         self.next_worker = int(self.rng.integers(10, 90))
@@ -298,17 +363,27 @@ class _Council:
 
     # small helpers over the generator
 
+    def _uniform(self) -> float:
+        """A draw in [0, 1). The simulation takes a few per post a month, so they come from
+        the generator in blocks: one call per draw costs more than the rest of the month."""
+        if not self._uniforms:
+            self._uniforms = self.rng.random(UNIFORM_BLOCK).tolist()
+        return self._uniforms.pop()
+
     def _pick(self, weights: dict[str, float]) -> str:
-        keys = list(weights)
-        p = np.array(list(weights.values()))
-        return keys[int(self.rng.choice(len(keys), p=p / p.sum()))]
+        keys, cumulative = _cumulative(tuple(weights.items()))
+        return keys[min(bisect(cumulative, self._uniform() * cumulative[-1]), len(keys) - 1)]
 
     def _chance(self, p: float) -> bool:
-        return bool(self.rng.random() < p)
+        return self._uniform() < p
+
+    def _index(self, n: int) -> int:
+        """A random index into a sequence of ``n`` items."""
+        return int(self._uniform() * n)
 
     def _day_in(self, period: Period) -> dt.date:
         days = _weekdays(period)
-        return days[int(self.rng.integers(len(days)))]
+        return days[self._index(len(days))]
 
     # the establishment
 
@@ -325,7 +400,7 @@ class _Council:
         wanted = min(int(self.rng.integers(15, 21)), max(len(AREAS), posts // 8))
         while sum(counts.values()) < wanted:
             open_areas = [a for a in AREAS if counts[a.code] < len(a.team_names)]
-            area = open_areas[int(self.rng.integers(len(open_areas)))]
+            area = open_areas[self._index(len(open_areas))]
             counts[area.code] += 1
         while sum(counts.values()) > wanted:  # a small council: fewer teams per area
             area = max(AREAS, key=lambda a: counts[a.code])
@@ -353,7 +428,8 @@ class _Council:
         fte = 1.0
         if role in ("social_worker", "senior_social_worker") and self._chance(0.07):
             fte = float(self.rng.choice([0.5, 0.6, 0.8]))
-        point = np.linspace(*spec.cost, 4)[int(self.rng.integers(4))]
+        low, high = spec.cost
+        point = low + (high - low) * self._index(4) / 3  # one of four pay points
         post = _Post(f"P{self.next_post:05d}", team, role, fte, round(point * fte, 2))
         self.next_post += 1
         self.posts.append(post)
@@ -513,42 +589,42 @@ class _Council:
         return max(1, round(len(self.posts) * OVER_ESTABLISHMENT_SHARE))
 
     def _new_over_establishment(self, start: dt.date) -> None:
-        team = self.teams[int(self.rng.integers(len(self.teams)))]
+        team = self.teams[self._index(len(self.teams))]
         role = self._pick({"social_worker": 0.6, "senior_social_worker": 0.3,
                            "advanced_practitioner": 0.05, "team_manager": 0.05})
         self._new_placement(team, role, None, start)
 
     # one month
 
-    def month(self, period: Period) -> dict[str, pd.DataFrame]:
+    def month(self, period: Period) -> dict[str, list[Row]]:
         self._change_establishment()
         self._starters(period)
         self._leavers(period)
         self._agency_changes(period)
-        lines = self._agency_lines(period)
-        frames = {
-            "hr_staff": self._hr_frame(period),
-            "establishment": self._establishment_frame(),
+        lines = self._agency_rows(period)
+        rows = {
+            "hr_staff": self._hr_rows(period),
+            "establishment": self._establishment_rows(),
             "agency_spend": lines,
-            "caseloads": self._caseload_frame(period, lines),
+            "caseloads": self._caseload_rows(period, lines),
         }
         self._close_month(period)
-        return frames
+        return rows
 
     def _change_establishment(self) -> None:
         """Budget decisions: the odd post frozen, unfrozen, added or deleted."""
         empty = [p for p in self.posts if p.recruiting and p.funded and p.holder is None
                  and p.cover is None and p.role in CASE_ROLES]
         if empty and self._chance(0.2):
-            empty[int(self.rng.integers(len(empty)))].status = "frozen"
+            empty[self._index(len(empty))].status = "frozen"
         frozen = [p for p in self.posts if p.status == "frozen"]
         if frozen and self._chance(0.12):
-            frozen.pop(int(self.rng.integers(len(frozen)))).status = "active"
+            frozen.pop(self._index(len(frozen))).status = "active"
         if frozen and self._chance(0.04):
-            post = frozen[int(self.rng.integers(len(frozen)))]
+            post = frozen[self._index(len(frozen))]
             post.status, post.funded = "deleted", False
         if self._chance(0.12):
-            team = self.teams[int(self.rng.integers(len(self.teams)))]
+            team = self.teams[self._index(len(self.teams))]
             self._new_post(team, "social_worker")
 
     def _starters(self, period: Period) -> None:
@@ -564,19 +640,23 @@ class _Council:
 
     def _returner(self, period: Period, start: dt.date) -> _Person | None:
         """Now and then a former employee comes back, with a new continuous service start."""
-        eligible = [i for i, (_, left, reason) in enumerate(self.former)
-                    if left <= period.shift(-3) and reason not in ("dismissal", "retirement")]
-        if not eligible or not self._chance(RETURNER_CHANCE):
+        if not self._chance(RETURNER_CHANCE):
             return None
-        old, _, _ = self.former.pop(eligible[int(self.rng.integers(len(eligible)))])
+        cutoff = period.shift(-3)
+        eligible = [i for i, (_, left, reason) in enumerate(self.former)
+                    if left <= cutoff and reason not in ("dismissal", "retirement")]
+        if not eligible:
+            return None
+        old, _, _ = self.former.pop(eligible[self._index(len(eligible))])
         return _Person(old.employee_id, old.birth_date, old.gender, old.ethnicity, start,
                        "permanent", old.retention_option, old.workload)
 
     def _leavers(self, period: Period) -> None:
         """People in post since before the month may leave in it, from all their posts."""
         people: dict[int, list[_Assignment]] = {}
+        start = period.start
         for a in self.assignments:
-            if a.person.service_start < period.start:
+            if a.person.service_start < start:
                 people.setdefault(id(a.person), []).append(a)
         for held in people.values():
             person = held[0].person
@@ -604,76 +684,58 @@ class _Council:
         for placement in self.placements:
             if placement.end_friday is None and self._chance(COVER_END_CHANCE):
                 ok = [f for f in fridays if f >= placement.start]
-                placement.end_friday = ok[int(self.rng.integers(len(ok)))] if ok else None
+                placement.end_friday = ok[self._index(len(ok))] if ok else None
         for post in self.posts:
             vacant = post.recruiting and post.holder is None and post.cover is None
             if vacant and self._chance(COVER_CHANCE):
-                friday = fridays[int(self.rng.integers(len(fridays)))]
+                friday = fridays[self._index(len(fridays))]
                 self._new_placement(post.team, post.role, post, friday - dt.timedelta(days=4))
         current = sum(p.post is None and p.end_friday is None for p in self.placements)
         if current < self._over_establishment_target() and self._chance(0.7):
-            friday = fridays[int(self.rng.integers(len(fridays)))]
+            friday = fridays[self._index(len(fridays))]
             self._new_over_establishment(friday - dt.timedelta(days=4))
 
     def _close_month(self, period: Period) -> None:
         """Leavers and finished placements drop out before the next month."""
+        former = {id(person) for person, _, _ in self.former}
         for a in self.assignments:
             if a.leave_date is None:
                 continue
             a.post.holder = None
-            if all(person is not a.person for person, _, _ in self.former):
+            if id(a.person) not in former:  # once, however many posts they left
+                former.add(id(a.person))
                 self.former.append((a.person, period, a.leaving_reason))
         self.assignments = [a for a in self.assignments if a.leave_date is None]
-        ended = [p for p in self.placements if p.end_friday and p.end_friday <= period.end]
+        end = period.end
+        ended = [p for p in self.placements if p.end_friday and p.end_friday <= end]
         for placement in ended:
             if placement.post is not None and placement.post.cover is placement:
                 placement.post.cover = None
-        self.placements = [p for p in self.placements if p not in ended]
+        self.placements = [p for p in self.placements
+                           if not (p.end_friday and p.end_friday <= end)]
 
-    # frames
+    # rows: tuples of text cells in contract column order (a frame or a CSV file from them)
 
-    def _hr_frame(self, period: Period) -> pd.DataFrame:
-        rows = []
-        for a in self.assignments:
-            person, post = a.person, a.post
-            spec = ROLE_SPECS[post.role]
-            rows.append({
-                "employee_id": person.employee_id,
-                "post_id": post.post_id,
-                "team_code": post.team.code,
-                "role": post.role,
-                "grade": spec.grade,
-                "fte": f"{a.fte:g}",
-                "contract_type": person.contract_type,
-                "qualified_sw": _flag(spec.qualified),
-                "case_holding": _flag(a.case_holding),
-                "service_start_date": person.service_start.isoformat(),
-                "role_start_date": _iso(a.role_start),
-                "leave_date": _iso(a.leave_date),
-                "leaving_reason": a.leaving_reason,
-                "sickness_days": "",
-                "birth_date": person.birth_date.isoformat(),
-                "gender": person.gender,
-                "ethnicity": person.ethnicity,
-                # The retention scheme is for Social Worker Level 1 only.
-                "retention_option": person.retention_option
-                if post.role == "social_worker" else "",
-            })
-        frame = _frame("hr_staff", rows)
-        frame["sickness_days"] = self._sickness(period)
-        return frame.sort_values(["employee_id", "post_id"], ignore_index=True)
+    def _hr_rows(self, period: Period) -> list[Row]:
+        rows = [
+            (*a.cells_before_leaving, _iso(a.leave_date), a.leaving_reason, sick,
+             *a.cells_after_sickness)
+            for a, sick in zip(self.assignments, self._sickness(period), strict=True)
+        ]
+        rows.sort(key=lambda row: (row[0], row[1]))  # by employee_id, post_id
+        return rows
 
     def _sickness(self, period: Period) -> list[str]:
         """FTE days lost per assignment; a person's days go on their first assignment."""
-        days, seen = [], set()
+        days, seen, start = [], set(), period.start
         for a in self.assignments:
             first = id(a.person) not in seen
             seen.add(id(a.person))
-            days.append(f"{self._sick_days(a.person, period) if first else 0:g}")
+            days.append(f"{self._sick_days(a.person, start) if first else 0:g}")
         return days
 
-    def _sick_days(self, person: _Person, period: Period) -> float:
-        if person.service_start >= period.start:
+    def _sick_days(self, person: _Person, month_start: dt.date) -> float:
+        if person.service_start >= month_start:
             return 0.0
         if person.sick_months_left > 0:
             person.sick_months_left -= 1
@@ -687,53 +749,29 @@ class _Council:
         half = 0.5 if self._chance(0.1) else 0.0
         return float(min(int(self.rng.geometric(0.3)), 10)) - half
 
-    def _establishment_frame(self) -> pd.DataFrame:
-        rows = [
-            {
-                "post_id": p.post_id,
-                "team_code": p.team.code,
-                "team_name": p.team.name,
-                "service_area": p.team.area.name,
-                "role": p.role,
-                "grade": ROLE_SPECS[p.role].grade,
-                "budgeted_fte": f"{p.budgeted_fte:g}",
-                "annual_cost_gbp": f"{p.annual_cost:.2f}",
-                "funded": _flag(p.funded),
-                "status": p.status,
-            }
-            for p in self.posts
-        ]
-        return _frame("establishment", rows)
+    def _establishment_rows(self) -> list[Row]:
+        return [(*p.cells, _flag(p.funded), p.status) for p in self.posts]
 
-    def _agency_lines(self, period: Period) -> pd.DataFrame:
+    def _agency_rows(self, period: Period) -> list[Row]:
         """One timesheet line per worker per Friday week ending in the month."""
-        rows = []
+        rows: list[Row] = []
         for friday in _fridays(period):
+            week_ending = friday.isoformat()
             for p in self.placements:
                 if p.start > friday or (p.end_friday is not None and friday > p.end_friday):
                     continue
                 if self._chance(0.02):
                     continue  # a week's leave: agency workers are paid by the hour
-                hours = 37.0 if self._chance(0.75) else float(self.rng.choice(OTHER_HOURS))
+                hours = 37.0 if self._chance(0.75) else OTHER_HOURS[self._index(len(OTHER_HOURS))]
                 # Integer pence, half-up: line cost is exactly round(hours * rate, 2).
                 cost = (p.rate_pence * int(hours * 2) + 1) // 2
-                rows.append({
-                    "line_id": f"TS{period.year % 100:02d}{period.month:02d}-{len(rows) + 1:05d}",
-                    "worker_ref": p.worker_ref,
-                    "supplier": p.supplier,
-                    "team_code": p.team.code,
-                    "role": p.role,
-                    "post_id": p.post.post_id if p.post else "",
-                    "week_ending": friday.isoformat(),
-                    "hours": f"{hours:g}",
-                    "charge_rate_gbp": f"{p.rate_pence / 100:.2f}",
-                    "line_cost_gbp": f"{cost / 100:.2f}",
-                    "placement_start_date": p.start.isoformat(),
-                    "qualified_sw": _flag(ROLE_SPECS[p.role].qualified),
-                })
-        return _frame("agency_spend", rows)
+                line_id = f"TS{period.year % 100:02d}{period.month:02d}-{len(rows) + 1:05d}"
+                rows.append((line_id, *p.cells_before_week, week_ending, f"{hours:g}",
+                             f"{p.rate_pence / 100:.2f}", f"{cost / 100:.2f}",
+                             *p.cells_after_cost))
+        return rows
 
-    def _caseload_frame(self, period: Period, lines: pd.DataFrame) -> pd.DataFrame:
+    def _caseload_rows(self, period: Period, lines: list[Row]) -> list[Row]:
         """Open cases for case-holding staff in post and locums working the last week."""
         refs, types, expected, splits = [], [], [], []
         held: dict[str, list[_Assignment]] = {}
@@ -753,9 +791,10 @@ class _Council:
             expected.append(post.team.area.cases * fte * ROLE_SPECS[post.role].caseload
                             * person.workload * ramp * newly_qualified)
             splits.append(post.team.area.split)
-        if len(lines):
-            last = lines[lines["week_ending"] == lines["week_ending"].max()]
-            hours = dict(zip(last["worker_ref"], last["hours"].astype(float), strict=True))
+        if lines:
+            last_week = max(line[AGENCY_WEEK] for line in lines)
+            hours = {line[AGENCY_WORKER]: float(line[AGENCY_HOURS])
+                     for line in lines if line[AGENCY_WEEK] == last_week}
             for p in self.placements:
                 if p.worker_ref not in hours or p.role not in CASE_ROLES:
                     continue
@@ -767,12 +806,10 @@ class _Council:
                 splits.append(p.team.area.split)
         cases = self.rng.poisson(np.array(expected, dtype=float))
         cp, cla, cin = _split_cases(self.rng, cases, np.array(splits, dtype=float).reshape(-1, 3))
-        rows = [
-            {"worker_ref": r, "worker_type": t, "open_cases": str(n), "cp_cases": str(a),
-             "cla_cases": str(b), "cin_cases": str(c)}
+        return [
+            (r, t, str(n), str(a), str(b), str(c))
             for r, t, n, a, b, c in zip(refs, types, cases, cp, cla, cin, strict=True)
         ]
-        return _frame("caseloads", rows)
 
 
 def _split_cases(
@@ -793,8 +830,19 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def _frame(kind: str, rows: list[dict[str, str]]) -> pd.DataFrame:
+def _frame(kind: str, rows: list[Row]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CONTRACTS[kind].column_names, dtype=object)
+
+
+def _simulate(
+    code: str, end: Period, months: int, posts: int, seed: int
+) -> Iterator[tuple[Period, dict[str, list[Row]]]]:
+    if months < 1:
+        raise ValueError(f"months must be at least 1; got {months}")
+    first = end.shift(-(months - 1))
+    council = _Council(code, first, months, posts, seed)
+    for period in period_range(first, end):
+        yield period, council.month(period)
 
 
 # --- public API -----------------------------------------------------------------------------
@@ -807,11 +855,10 @@ def generate_authority(
 
     The same arguments always give the same frames; another code or seed, another council.
     """
-    if months < 1:
-        raise ValueError(f"months must be at least 1; got {months}")
-    first = end.shift(-(months - 1))
-    council = _Council(code, first, months, posts, seed)
-    return {period: council.month(period) for period in period_range(first, end)}
+    return {
+        period: {kind: _frame(kind, rows) for kind, rows in month.items()}
+        for period, month in _simulate(code, end, months, posts, seed)
+    }
 
 
 def write_sample(
@@ -828,16 +875,59 @@ def write_sample(
     ``messy`` writes each month as :func:`write_messy_variant` does, with the headers of
     ``MESSY_MAPPING`` (the mapping in ``config/MSY.yaml``)."""
     folders = []
-    for period, frames in generate_authority(code, end or DEFAULT_END, months, posts, seed).items():
+    for period, month in _simulate(code, end or DEFAULT_END, months, posts, seed):
         folder = Path(root) / code / str(period)
         if messy:
+            frames = {kind: _frame(kind, rows) for kind, rows in month.items()}
             write_messy_variant(frames, folder, MESSY_MAPPING)
         else:
+            # Rows straight to CSV, no frame: thousands of small files at national scale.
             folder.mkdir(parents=True, exist_ok=True)
             for kind in KINDS:
-                frames[kind].to_csv(folder / f"{kind}.csv", index=False, lineterminator="\n")
+                _write_rows(folder / f"{kind}.csv", CONTRACTS[kind].column_names, month[kind])
         folders.append(folder)
     return folders
+
+
+def authority_codes(count: int) -> list[str]:
+    """``LA001``, ``LA002``, ...: unique, and valid as settings file names."""
+    return [f"LA{i:03d}" for i in range(1, count + 1)]
+
+
+def authority_sizes(count: int, seed: int = 0) -> dict[str, int]:
+    """Establishment posts for ``count`` sample councils, by code: evenly spaced quantiles of
+    the size distribution, shuffled by the seed, so the spread and total are the same for
+    every seed (random draws would leave 153 councils short of a large county now and then)."""
+    sizes = NormalDist(math.log(MEDIAN_POSTS), POSTS_SPREAD)
+    posts = [round(math.exp(sizes.inv_cdf((i + 0.5) / count))) for i in range(count)]
+    order = np.random.default_rng(seed).permutation(count)
+    return {code: min(max(posts[i], POSTS_RANGE[0]), POSTS_RANGE[1])
+            for code, i in zip(authority_codes(count), order, strict=True)}
+
+
+def write_authorities(
+    root: Path,
+    count: int,
+    end: Period | None = None,
+    months: int = 24,
+    seed: int = 0,
+    jobs: int | None = None,
+) -> dict[str, int]:
+    """Write :func:`write_sample` extracts for ``count`` councils of varied sizes (codes from
+    :func:`authority_codes`), councils in parallel over ``jobs`` processes (default: one per
+    CPU); return each council's establishment posts."""
+    sizes = authority_sizes(count, seed)
+    # Largest first, so no big council starts last while the other processes sit idle.
+    codes = sorted(sizes, key=sizes.__getitem__, reverse=True)
+    arguments = ([Path(root)] * count, codes, [end] * count, [months] * count,
+                 [sizes[c] for c in codes], [seed] * count)
+    jobs = min(jobs or os.cpu_count() or 1, count)
+    if jobs == 1:
+        list(map(write_sample, *arguments))
+    else:
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(write_sample, *arguments))
+    return sizes
 
 
 def write_messy_variant(
@@ -881,10 +971,17 @@ def _write_csv(
     frame: pd.DataFrame, path: Path, headers: dict[str, str], encoding: str, eol: str = "\r\n"
 ) -> None:
     """Write with the council's headers; Windows line ends by default, as desktops export."""
+    _write_rows(path, [headers.get(c, c) for c in frame.columns],
+                frame.itertuples(index=False, name=None), encoding, eol)
+
+
+def _write_rows(
+    path: Path, header: list[str], rows: Iterable[Row], encoding: str = "utf-8", eol: str = "\n"
+) -> None:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, lineterminator=eol)
-        writer.writerow([headers.get(c, c) for c in frame.columns])
-        writer.writerows(frame.itertuples(index=False, name=None))
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, headers: dict[str, str]) -> None:
