@@ -39,9 +39,17 @@ class Period:
     def end(self) -> dt.date:
         return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
+    @property
+    def index(self) -> int:
+        """Months since the start of year 0: consecutive months differ by one."""
+        return self.year * 12 + self.month - 1
+
+    @classmethod
+    def from_index(cls, index: int) -> Period:
+        return cls(index // 12, index % 12 + 1)
+
     def shift(self, months: int) -> Period:
-        index = self.year * 12 + self.month - 1 + months
-        return Period(index // 12, index % 12 + 1)
+        return Period.from_index(self.index + months)
 
     @property
     def financial_year(self) -> int:

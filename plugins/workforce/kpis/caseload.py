@@ -19,7 +19,7 @@ def case_holders(facts: Facts) -> pd.DataFrame:
         worker_type: group.set_index("worker_ref")["open_cases"]
         for worker_type, group in cases.groupby("worker_type")
     }
-    sw = social_workers_in_post(facts.hr_of(facts.period), facts.snapshot)
+    sw = social_workers_in_post(facts.hr_of(facts.period))
     employees = (
         sw.sort_values("fte", ascending=False)
         .groupby("worker_ref", sort=False)

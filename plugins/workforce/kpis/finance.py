@@ -20,15 +20,13 @@ def vacancy_factor(facts: Facts, scopes: Scopes, out: Results) -> None:
     loaded = [p for p in ytd if facts.loaded(p)]
     history = {"window_months": len(ytd), "history_months": len(loaded),
                "source_load_ids": facts.load_ids(loaded)}
-    vacant_fte = establishment_fte = savings_pence = 0.0
-    for period in loaded:
-        posts = post_vacancies(facts.establishment_of(period), facts.hr_of(period),
-                               pd.Timestamp(period.end))
-        vacant_fte += posts["vacant_fte"].sum()
-        establishment_fte += posts["budgeted_fte"].sum()
-        # A vacant post saves its own monthly budget, pro rata to the vacant share.
-        share = posts["vacant_fte"] / posts["budgeted_fte"].where(posts["budgeted_fte"] > 0)
-        savings_pence += (share.fillna(0) * posts["annual_cost_pence"] / MONTHS_IN_YEAR).sum()
+    posts = post_vacancies(Facts.months_of(facts.establishment, loaded),
+                           Facts.months_of(facts.hr, loaded))
+    vacant_fte = posts["vacant_fte"].sum()
+    establishment_fte = posts["budgeted_fte"].sum()
+    # A vacant post saves its own monthly budget, pro rata to the vacant share.
+    share = posts["vacant_fte"] / posts["budgeted_fte"].where(posts["budgeted_fte"] > 0)
+    savings_pence = (share.fillna(0) * posts["annual_cost_pence"] / MONTHS_IN_YEAR).sum()
 
     budget_gbp = year.establishment_budget_gbp
     if budget_gbp is None:  # the establishment extract is the budget

@@ -11,6 +11,7 @@ import pandas as pd
 from workforce.kpis.facts import (
     Facts,
     in_post,
+    month_index,
     social_workers_in_post,
     years_before,
 )
@@ -39,10 +40,10 @@ def eligible_workers(facts: Facts) -> pd.DataFrame:
     the forecast when the worker is in post in an eligible role now."""
     scheme = facts.settings.retention_scheme
     history = facts.eligibility_history
-    rows = history[history["role"].isin(scheme.eligible_roles)].copy()
+    rows = history[history["role"].isin(scheme.eligible_roles)]
     # A returner's new service start gives a new anniversary: the latest start counts.
-    rows = rows.sort_values(["period", "service_start_date"])
-    latest = rows.groupby("worker_ref").tail(1).set_index("worker_ref")
+    rows = rows.sort_values(["month", "service_start_date"], kind="stable")
+    latest = rows.drop_duplicates("worker_ref", keep="last").set_index("worker_ref")
     # DateOffset takes 29 February to 28 February in a common year, as HR systems do.
     anniversary = latest["service_start_date"] + pd.DateOffset(years=scheme.qualifying_years)
     workers = pd.DataFrame({
@@ -51,26 +52,17 @@ def eligible_workers(facts: Facts) -> pd.DataFrame:
             "", scheme.default_option),
     })
     workers = workers[workers["anniversary"] >= pd.Timestamp(scheme.start_date)]
-    first_loaded = history["period"].min() if not history.empty else None
     rows = rows.merge(workers[["anniversary"]], left_on="worker_ref", right_index=True)
-    month_of = rows["anniversary"].dt.strftime("%Y-%m")
-    confirmed = rows[(rows["period"] == month_of)
-                     | ((month_of < first_loaded) & (rows["period"] >= month_of))]
-    now = in_post(facts.hr_of(facts.period), facts.snapshot)
+    month_of = month_index(rows["anniversary"])
+    confirmed = rows[(rows["month"] == month_of)
+                     | ((month_of < facts.first_month) & (rows["month"] >= month_of))]
+    now = in_post(facts.hr_of(facts.period))
     in_role_now = set(now.loc[now["role"].isin(scheme.eligible_roles), "worker_ref"])
     workers["eligible"] = workers.index.isin(set(confirmed["worker_ref"]))
     workers["in_post"] = workers.index.isin(set(now["worker_ref"]))
     future = workers["anniversary"] > facts.snapshot
     workers.loc[future, "eligible"] = workers.index[future].isin(in_role_now)
     return workers[workers["eligible"]]
-
-
-def _month_index(dates: pd.Series) -> pd.Series:
-    return dates.dt.year * 12 + dates.dt.month - 1
-
-
-def _period_index(period: Period) -> int:
-    return period.year * 12 + period.month - 1
 
 
 def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
@@ -85,23 +77,22 @@ def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
         "amount_pence": [round(a * 100) for a in scheme.instalments_gbp],
     })
     plan = workers.reset_index().merge(pd.concat([lump, parts]), on="option")
-    due_index = (_month_index(plan["anniversary"])
-                 + (plan["instalment"] - 1) * scheme.instalment_interval_months)
-    plan["due_period"] = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in due_index]
+    plan["due_month"] = (month_index(plan["anniversary"])
+                         + (plan["instalment"] - 1) * scheme.instalment_interval_months)
+    plan["due_period"] = [str(Period.from_index(i)) for i in plan["due_month"]]
 
     # In post in a month: a row that month with no leave date or one in or after the month.
     history = facts.eligibility_history
-    month_start = pd.to_datetime(history["period"] + "-01")
-    present = history.loc[history["leave_date"].isna() | (history["leave_date"] >= month_start),
-                          ["period", "worker_ref"]].drop_duplicates()
-    loaded = set(history["period"])
-    future = due_index > _period_index(facts.period)
+    present = history.loc[history["leave_date"].isna()
+                          | (month_index(history["leave_date"]) >= history["month"]),
+                          ["month", "worker_ref"]].drop_duplicates()
+    future = (plan["due_month"] > facts.period.index).to_numpy()
     was_present = plan.merge(present, how="left", indicator=True,
-                             left_on=["due_period", "worker_ref"],
-                             right_on=["period", "worker_ref"])["_merge"].eq("both").to_numpy()
+                             left_on=["due_month", "worker_ref"],
+                             right_on=["month", "worker_ref"])["_merge"].eq("both").to_numpy()
     plan["status"] = "forfeited"
     plan.loc[was_present, "status"] = "due"
-    plan.loc[~plan["due_period"].isin(loaded), "status"] = "not_loaded"
+    plan.loc[~plan["due_month"].isin(set(history["month"])), "status"] = "not_loaded"
     plan.loc[future & plan["in_post"], "status"] = "forecast"
     plan.loc[future & ~plan["in_post"], "status"] = "forfeited"
     plan = plan.sort_values(["due_period", "worker_ref", "instalment"])
@@ -112,13 +103,14 @@ def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
     ]
 
 
-def supplements_pence(facts: Facts, period: Period) -> float:
-    """Market supplements for a month: annual amount × FTE ÷ 12 for those in post at its end
-    in a role that attracts one."""
-    rates = facts.settings.supplements(period.financial_year)
-    staff = in_post(facts.hr_of(period), pd.Timestamp(period.end))
+def supplements_pence(facts: Facts, periods: list[Period]) -> dict[Period, float]:
+    """Market supplements for months of the reporting month's financial year: annual amount
+    × FTE ÷ 12 for those in post at each month's end in a role that attracts one."""
+    rates = facts.settings.supplements(facts.period.financial_year)
+    staff = in_post(Facts.months_of(facts.hr, periods))
     annual = staff["role"].map(rates).astype("float64").fillna(0.0)
-    return float((annual * 100 * staff["fte"] / MONTHS_IN_YEAR).sum())
+    by_month = (annual * 100 * staff["fte"] / MONTHS_IN_YEAR).groupby(staff["month"]).sum()
+    return {p: float(by_month.get(p.index, 0.0)) for p in periods}
 
 
 def retention_curve(facts: Facts, workers: pd.DataFrame) -> list[tuple[int, int, int]]:
@@ -129,12 +121,12 @@ def retention_curve(facts: Facts, workers: pd.DataFrame) -> list[tuple[int, int,
     history = facts.eligibility_history
     left = history.dropna(subset=["leave_date"]).groupby("worker_ref")["leave_date"].max()
     leave = pd.to_datetime(left.reindex(reached.index))
-    start = _month_index(reached["anniversary"]).to_numpy()
-    observed_for = _period_index(facts.period) - start
+    start = month_index(reached["anniversary"]).to_numpy()
+    observed_for = facts.period.index - start
     # Months in post after eligibility: a leaver is in post at the end of every month
     # before the one they left in; a worker who has not left, for ever.
     left_after = (leave >= reached["anniversary"]).to_numpy()
-    leave_month = _month_index(leave).to_numpy(dtype="float64", na_value=np.inf)
+    leave_month = month_index(leave).to_numpy(dtype="float64", na_value=np.inf)
     survived = np.where(left_after, leave_month - start, np.inf)
     return [
         (k, int((observed_for >= k).sum()), int(((observed_for >= k) & (survived > k)).sum()))
@@ -163,8 +155,9 @@ def compute(facts: Facts, scopes: Scopes,
 
     due_now = paid({str(facts.period)})
     payments_ytd = paid(ytd_keys)
-    supplements_now = supplements_pence(facts, facts.period)
-    supplements_ytd = sum(supplements_pence(facts, p) for p in loaded)
+    supplements = supplements_pence(facts, loaded)
+    supplements_now = supplements.get(facts.period, 0.0)
+    supplements_ytd = sum(supplements.values())
     rest_of_year = period_range(facts.period.shift(1), Period(facts.period.financial_year + 1, 3))
     forecast_rest = (paid({str(p) for p in rest_of_year}, "forecast")
                      + supplements_now * len(rest_of_year))
@@ -186,7 +179,7 @@ def compute(facts: Facts, scopes: Scopes,
     out.rate("retention_after_payment_rate", scopes.council(int(year_on["in_post"].sum())),
              scopes.council(len(year_on)))
 
-    sw = social_workers_in_post(facts.hr_of(facts.period), facts.snapshot)
+    sw = social_workers_in_post(facts.hr_of(facts.period))
     eligible_sw = sw[sw["role"].isin(scheme.eligible_roles)]
     leavers = leavers_in_window(facts)
     out.rate("turnover_rate_eligible_group",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -48,40 +49,42 @@ class Scopes:
     teams: tuple[str, ...]
     team_area: dict[str, str]
 
+    @cached_property
+    def areas(self) -> list[str]:
+        return sorted({self.team_area[t] for t in self.teams})
+
     @property
     def all(self) -> list[Scope]:
-        areas = sorted({self.team_area[t] for t in self.teams})
-        return ([("council", self.authority_code)] + [("service_area", a) for a in areas]
+        return ([("council", self.authority_code)] + [("service_area", a) for a in self.areas]
                 + [("team", t) for t in self.teams])
+
+    @cached_property
+    def index(self) -> pd.MultiIndex:
+        return pd.MultiIndex.from_tuples(self.all, names=SCOPE_INDEX)
 
     def council_scope(self) -> Scopes:
         """The same council with no teams: for measures reported for the council only."""
         return Scopes(self.authority_code, (), self.team_area)
-
-    def with_area(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.assign(service_area=frame["team_code"].map(self.team_area))
 
     def aggregate(
         self, frame: pd.DataFrame, how: str, column: str
     ) -> pd.Series:
         """``column`` aggregated (``sum``, ``nunique``, ``size``, ``max``) for the council,
         each area and each team; scopes with no rows get 0 (NaN for ``max``)."""
-        frame = self.with_area(frame)
-        parts = [pd.Series([_agg(frame[column], how)], index=[self.authority_code])]
-        types = ["council"]
-        if self.teams:
-            for scope_type, key in (("service_area", "service_area"), ("team", "team_code")):
-                grouped = frame.groupby(key)[column]
-                parts.append((grouped.size() if how == "size" else grouped.agg(how))
-                             .astype("float64"))
-                types.append(scope_type)
-        series = pd.concat(parts, keys=types)
         fill = math.nan if how == "max" else 0.0
-        return series.reindex(pd.MultiIndex.from_tuples(self.all), fill_value=fill)
+        values = [_agg(frame[column], how)]
+        if self.teams:
+            teams = frame["team_code"]
+            for keys, scopes in ((teams.map(self.team_area), self.areas),
+                                 (teams, self.teams)):
+                grouped = frame[column].groupby(keys.to_numpy(), sort=False)
+                done = grouped.size() if how == "size" else grouped.agg(how)
+                values.extend(done.reindex(scopes, fill_value=fill).astype("float64"))
+        return pd.Series(values, index=self.index, dtype="float64")
 
     def council(self, value: float) -> pd.Series:
         return pd.Series([value], index=pd.MultiIndex.from_tuples(
-            [("council", self.authority_code)]), dtype="float64")
+            [("council", self.authority_code)], names=SCOPE_INDEX), dtype="float64")
 
 
 def _agg(values: pd.Series, how: str) -> float:

@@ -16,13 +16,14 @@ from workforce.kpis.facts import (
 from workforce.kpis.values import Results, Scopes
 
 
-def post_vacancies(establishment: pd.DataFrame, hr: pd.DataFrame,
-                   day: pd.Timestamp) -> pd.DataFrame:
-    """Each funded, not deleted social work post with its vacant FTE at ``day``: budgeted FTE
-    less the FTE of social workers in post assigned to it, never below 0."""
+def post_vacancies(establishment: pd.DataFrame, hr: pd.DataFrame) -> pd.DataFrame:
+    """Each funded, not deleted social work post with its vacant FTE at the end of its month
+    (of one month or several): budgeted FTE less the FTE of social workers in post assigned
+    to it, never below 0."""
     posts = social_work_posts(establishment)
-    filled = social_workers_in_post(hr, day).groupby("post_id")["fte"].sum()
-    assigned = posts["post_id"].map(filled).astype("float64").fillna(0.0)
+    filled = social_workers_in_post(hr).groupby(["month", "post_id"])["fte"].sum()
+    assigned = filled.reindex(pd.MultiIndex.from_frame(posts[["month", "post_id"]]),
+                              fill_value=0.0).to_numpy()
     return posts.assign(vacant_fte=(posts["budgeted_fte"] - assigned).clip(lower=0.0))
 
 
@@ -43,9 +44,8 @@ def in_window(dates: pd.Series, facts: Facts) -> pd.Series:
 
 def window_rows(facts: Facts) -> pd.DataFrame:
     """Social worker rows of the loaded months in the rolling 12 months."""
-    periods = {str(p) for p in facts.window()}
-    hr = facts.hr
-    return hr[hr["period"].isin(periods) & hr["qualified_sw"]]
+    hr = Facts.months_of(facts.hr, facts.window())
+    return hr[hr["qualified_sw"]]
 
 
 def stability_index(facts: Facts, scopes: Scopes, out: Results, kpi: str,
@@ -56,7 +56,7 @@ def stability_index(facts: Facts, scopes: Scopes, out: Results, kpi: str,
     history = {"window_months": WINDOW_MONTHS,
                "history_months": WINDOW_MONTHS if facts.loaded(year_ago) else 0,
                "source_load_ids": facts.load_ids([year_ago, facts.period])}
-    then = social_workers_in_post(facts.hr_of(year_ago), pd.Timestamp(year_ago.end))
+    then = social_workers_in_post(facts.hr_of(year_ago))
     if roles is not None:
         then = then[then["role"].isin(roles)]
     # A person counts once, in the team of their largest assignment.
@@ -78,7 +78,7 @@ def window_history(facts: Facts) -> dict[str, object]:
 def leavers_in_window(facts: Facts) -> pd.DataFrame:
     """Social work assignments that ended in the rolling 12 months, each once, with the FTE
     and team at leaving."""
-    rows = window_rows(facts).sort_values("period", ascending=False)
+    rows = window_rows(facts).iloc[::-1]  # latest month first (facts are in month order)
     return rows[in_window(rows["leave_date"], facts)].drop_duplicates(
         ["worker_ref", "post_id", "leave_date"])
 
@@ -86,7 +86,7 @@ def leavers_in_window(facts: Facts) -> pd.DataFrame:
 def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
     d = facts.snapshot
     month_hr = facts.hr_of(facts.period)
-    sw = social_workers_in_post(month_hr, d)
+    sw = social_workers_in_post(month_hr)
     sw_fte = scopes.aggregate(sw, "sum", "fte")
     sw_headcount = scopes.aggregate(sw, "nunique", "worker_ref")
     out.level("sw_fte", sw_fte)
@@ -94,7 +94,7 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
 
     # Vacancies and establishment
     establishment = facts.establishment_of(facts.period)
-    posts = post_vacancies(establishment, month_hr, d)
+    posts = post_vacancies(establishment, month_hr)
     vacancy_fte = scopes.aggregate(posts, "sum", "vacant_fte")
     establishment_fte = scopes.aggregate(posts, "sum", "budgeted_fte")
     active = social_work_posts(establishment, active_only=True)
@@ -124,7 +124,7 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
     # Starters, leavers, turnover and absence over the rolling 12 months
     window = window_history(facts)
     rows = window_rows(facts)
-    latest_first = rows.sort_values("period", ascending=False)
+    latest_first = rows.iloc[::-1]
     starters = latest_first[in_window(latest_first["service_start_date"], facts)].drop_duplicates(
         ["worker_ref", "post_id", "service_start_date"])
     leavers = leavers_in_window(facts)
