@@ -6,10 +6,11 @@ import csv
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from workforce.contracts import CONTRACTS
 from workforce.periods import Period
@@ -135,14 +136,22 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
         yield engine
         engine.dispose()
         return
-    url = request.getfixturevalue("postgres_server")
+    with postgres_warehouse(request.getfixturevalue("postgres_server")) as engine:
+        yield engine
+
+
+@contextmanager
+def postgres_warehouse(url: str) -> Iterator[Engine]:
+    """A fresh, empty warehouse in its own PostgreSQL schema, dropped after."""
     schema = f"wf_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url)
     with admin.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     engine = make_engine(f"{url}?options=-csearch_path%3D{schema}")
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

@@ -5,17 +5,19 @@ personal data."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from conftest import AUTHORITY, GOOD_MONTH, PERIOD, write_month
+from conftest import AUTHORITY, GOOD_MONTH, PERIOD, postgres_warehouse, write_month
 from workforce.contracts import CONTRACTS
 from workforce.findings import ExtractRejected
 from workforce.pipeline import load_authority_month, validate_authority_month
-from workforce.warehouse import create_schema, load_month, loaded_months
+from workforce.sample import write_sample
+from workforce.warehouse import create_schema, load_month, loaded_months, make_engine
 from workforce.warehouse import load as load_module
 from workforce.warehouse.load import warehouse_frames
 
@@ -200,3 +202,35 @@ def test_schema_columns_match_what_the_loader_writes(engine: Engine, landing: Pa
     columns = inspect(engine)
     for kind in CONTRACTS:
         assert {c["name"] for c in columns.get_columns(kind)} == set(frames[kind].columns)
+
+
+def _values(engine: Engine) -> dict[str, list[tuple]]:
+    """Every stored value but load times, as one type per value whichever the backend
+    (SQLite hands back dates as ISO text and booleans as 0 and 1)."""
+    def plain(value: object) -> object:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return int(value) if isinstance(value, bool) else value
+
+    with engine.connect() as connection:
+        dumped = {}
+        for t in TABLES:
+            result = connection.execute(text(f"SELECT * FROM {t}"))
+            keep = [i for i, c in enumerate(result.keys()) if c != "loaded_at"]
+            dumped[t] = sorted((tuple(plain(r[i]) for i in keep) for r in result), key=repr)
+        return dumped
+
+
+def test_both_backends_store_exactly_the_same_values(
+    tmp_path: Path, landing: Path, postgres_server: str
+) -> None:
+    # The hand-built month has gaps, pound signs and UK dates; the sample month the rest.
+    write_sample(landing, "SMP", PERIOD, months=1, posts=60)
+    sqlite = make_engine(f"sqlite:///{tmp_path / 'both.db'}")
+    with postgres_warehouse(postgres_server) as postgresql:
+        for engine in (sqlite, postgresql):
+            for authority in (AUTHORITY, "SMP"):
+                load_authority_month(landing, authority, PERIOD, engine)
+        stored = _values(sqlite)
+        assert stored == _values(postgresql)
+    assert any(None in row for row in stored["hr_staff"]) and len(stored["hr_staff"]) > 40
