@@ -5,33 +5,36 @@ them to the archive folder with a manifest of checksums.
 Wiring only: every step is a function of the ``workforce`` package. The month processed is
 the one before the run's logical date (a run on 5 April reports March), or the ``period``
 param for a hand-run rerun; never "now", so a backfill reproduces the original run.
+
+When an authority's KPIs are stored, ``compute_kpis`` updates the asset
+``workforce://warehouse/kpi_value`` (name ``workforce_kpis``), one event per authority and
+month with ``{"authority": ..., "period": "YYYY-MM"}`` as its extra: a DAG scheduled on it
+runs after each month's figures are in. The warehouse is the Airflow connection
+``workforce_warehouse`` when it exists, else ``WORKFORCE_WAREHOUSE_URL``. A failed task logs
+one line (run, task, period, authority, reason) and emails it to the Variable
+``workforce_alert_email`` when that is set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 
 from airflow.sdk import Param, PokeReturnValue, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
+from workforce_dag_common import DEFAULT_ARGS, KPI_ASSET, run_period, warehouse_engine
 
-DEFAULT_ARGS = {
-    "owner": "workforce-data-team",
-    "retries": 2,
-    "retry_delay": dt.timedelta(minutes=2),
-    "retry_exponential_backoff": True,
-}
+# Named for the DAG: Airflow imports DAG files under generated module names.
+log = logging.getLogger("workforce_monthly")
+
 # How long a run waits for late extracts, checking every so often without holding a slot.
 WAIT_HOURS = float(os.environ.get("WORKFORCE_EXTRACT_WAIT_HOURS", "72"))
 POKE_MINUTES = float(os.environ.get("WORKFORCE_EXTRACT_POKE_MINUTES", "30"))
 
 
 def _run_period():
-    from workforce.periods import Period, period_for_run
-
-    context = get_current_context()
-    chosen = context["params"].get("period")
-    return Period.parse(chosen) if chosen else period_for_run(context["logical_date"].date())
+    return run_period(get_current_context())
 
 
 @dag(
@@ -67,14 +70,12 @@ def workforce_monthly():
     @task.sensor(mode="reschedule", poke_interval=dt.timedelta(minutes=POKE_MINUTES),
                  timeout=dt.timedelta(hours=WAIT_HOURS))
     def wait_for_extracts(authority: str) -> PokeReturnValue:
-        import logging
-
         from workforce.config import landing_root
         from workforce.pipeline import missing_extracts, month_folder
 
         missing = missing_extracts(landing_root(), authority, _run_period())
         if missing:
-            logging.getLogger(__name__).warning(
+            log.warning(
                 "%s %s: still waiting for %s in %s", authority, _run_period(),
                 ", ".join(missing), month_folder(landing_root(), authority, _run_period()))
         return PokeReturnValue(is_done=not missing, xcom_value=authority)
@@ -87,43 +88,47 @@ def workforce_monthly():
 
         month = validate_authority_month(landing_root(), authority, _run_period())
         if not month.ok:
-            # Bad data will not get better by retrying: fail now, findings first.
-            raise AirflowFailException(str(ExtractRejected(month.findings)))
+            # Bad data will not get better by retrying: fail now, the findings first in the
+            # log (file:row:column), then a one-line reason.
+            rejected = str(ExtractRejected(month.findings))
+            log.error("%s %s: %s", authority, _run_period(), rejected)
+            raise AirflowFailException(f"{authority} {_run_period()}: "
+                                       f"{rejected.splitlines()[0].rstrip(':')}; the findings "
+                                       "are in the log above")
         return authority
 
     @task
     def load(authority: str) -> str:
         from workforce.config import landing_root
         from workforce.pipeline import load_authority_month
-        from workforce.warehouse import make_engine
 
-        load_authority_month(landing_root(), authority, _run_period(), make_engine())
+        load_authority_month(landing_root(), authority, _run_period(), warehouse_engine())
         return authority
 
-    @task
+    @task(outlets=[KPI_ASSET])
     def compute_kpis(authority: str) -> str:
         from workforce.kpis import compute_month
-        from workforce.warehouse import make_engine
 
-        compute_month(make_engine(), authority, _run_period())
+        compute_month(warehouse_engine(), authority, _run_period())
+        # One asset event per authority and month, saying which.
+        get_current_context()["outlet_events"][KPI_ASSET].extra = {
+            "authority": authority, "period": str(_run_period())}
         return authority
 
     @task
     def render_reports(authority: str) -> str:
         from workforce.config import output_root
         from workforce.publish import render_reports as render
-        from workforce.warehouse import make_engine
 
-        render(make_engine(), authority, _run_period(), output_root())
+        render(warehouse_engine(), authority, _run_period(), output_root())
         return authority
 
     @task
     def publish(authority: str) -> str:
         from workforce.config import output_root
         from workforce.publish import write_manifest
-        from workforce.warehouse import make_engine
 
-        return str(write_manifest(make_engine(), authority, _run_period(), output_root()))
+        return str(write_manifest(warehouse_engine(), authority, _run_period(), output_root()))
 
     landed = wait_for_extracts.expand(authority=plan())
     loaded = load.expand(authority=validate.expand(authority=landed))

@@ -220,6 +220,9 @@ def test_init_migrates_and_creates_the_admin_and_the_warehouse_connection() -> N
     assert "airflow users create --role Admin --username admin" in script
     assert 'airflow connections add workforce_warehouse --conn-uri "$${WORKFORCE_WAREHOUSE_URL}"' \
         in COMPOSE_TEXT
+    # ... under the id the DAGs look up.
+    dag_helpers = (PROJECT / "dags" / "workforce_dag_common.py").read_text(encoding="utf-8")
+    assert 'WAREHOUSE_CONN_ID = "workforce_warehouse"' in dag_helpers
     assert init["environment"]["AIRFLOW_ADMIN_PASSWORD"].startswith("${AIRFLOW_ADMIN_PASSWORD:?")
 
 

@@ -11,9 +11,10 @@ from workforce.config import configured_authorities, load_authority_config
 from workforce.contracts import KINDS
 from workforce.extracts import find_month_files, kind_of
 from workforce.findings import ExtractRejected, summary
+from workforce.kpis import MonthNotLoaded
 from workforce.periods import PERIOD_PATTERN, Period
 from workforce.validation import ValidatedMonth, validate_files, validate_month
-from workforce.warehouse import LoadResult, load_month
+from workforce.warehouse import LoadedMonth, LoadResult, load_month, loaded_months
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,15 @@ def load_authority_month(
     if not month.ok:
         raise ExtractRejected(month.findings)
     return load_month(engine, month, authority_code)
+
+
+def require_loaded(engine: Engine, authority_code: str, period: Period) -> LoadedMonth:
+    """The month's load in the warehouse; MonthNotLoaded when there is none (also on an
+    empty warehouse, where the report queries would fail on missing tables instead)."""
+    for month in loaded_months(engine):
+        if (month.authority_code, month.period) == (authority_code, str(period)):
+            return month
+    raise MonthNotLoaded(f"{authority_code} {period} is not loaded in the warehouse")
 
 
 def validate_paths(
