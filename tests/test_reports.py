@@ -242,6 +242,33 @@ def test_report_command(warehouse: Engine, tmp_path: Path,
     assert "No authority has 2019-01 loaded" in capsys.readouterr().err
 
 
+def test_report_command_renders_councils_in_parallel_as_it_would_one_by_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workforce.pipeline import load_authority_month
+    from workforce.sample import write_sample
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'two.db'}")
+    for code in ("ONE", "TWO"):
+        write_sample(tmp_path / "landing", code, MARCH, months=1, posts=60)
+        load_authority_month(tmp_path / "landing", code, MARCH, engine)
+        compute_month(engine, code, MARCH)
+    command = ["report", "monitoring-visit", "--period", "2025-03", "--warehouse",
+               str(engine.url)]
+    stems = {code: f"{code}_monitoring-visit_2025-03" for code in ("ONE", "TWO")}
+
+    assert main([*command, "--out", str(tmp_path / "pool"), "--jobs", "2"]) == 0
+    written = [line.rsplit("/", 1)[-1] for line in capsys.readouterr().out.splitlines()]
+    assert written == [f"{stem}.{ext}" for stem in stems.values() for ext in ("pdf", "html")]
+    assert main([*command, "--out", str(tmp_path / "alone"), "--jobs", "1",
+                 "--authority", "TWO", "--authority", "ONE"]) == 0
+    for stem in stems.values():
+        pool, alone = tmp_path / "pool" / stem, tmp_path / "alone" / stem
+        assert pool.with_suffix(".html").read_text(encoding="utf-8") == \
+            alone.with_suffix(".html").read_text(encoding="utf-8")
+        assert pages(pool.with_suffix(".pdf")) == pages(alone.with_suffix(".pdf"))
+
+
 def test_findings_never_quote_a_worker_identifier(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
     create_schema(engine)

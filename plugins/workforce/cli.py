@@ -130,19 +130,20 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from workforce.reports.build import render_report
-    from workforce.warehouse import loaded_months, make_engine
+    from workforce.reports.build import render_many
+    from workforce.warehouse import loaded_months, make_engine, warehouse_url
 
-    engine = make_engine(args.warehouse)
-    authorities = [args.authority] if args.authority else sorted({
-        m.authority_code for m in loaded_months(engine) if m.period == str(args.period)
+    authorities = args.authority or sorted({
+        m.authority_code for m in loaded_months(make_engine(args.warehouse))
+        if m.period == str(args.period)
     })
     if not authorities:
         print(f"No authority has {args.period} loaded.", file=sys.stderr)
         return 1
-    for authority in authorities:
-        for path in render_report(engine, args.kind, authority, args.period, args.out):
-            print(f"Wrote {path}")
+    rendered = render_many(warehouse_url(args.warehouse), args.kind, authorities, args.period,
+                           args.out, args.jobs)
+    for path in (path for paths in rendered for path in paths):
+        print(f"Wrote {path}")
     return 0
 
 
@@ -223,8 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="render a report as PDF and HTML")
     report.add_argument("kind", choices=["cabinet", "monitoring-visit"])
     report.add_argument("--period", type=_period, required=True, help="YYYY-MM")
-    report.add_argument("--authority", help="one authority (default: every one loaded)")
+    report.add_argument("--authority", action="append",
+                        help="an authority, repeatable (default: every one loaded)")
     report.add_argument("--out", type=Path, required=True, help="folder to write to")
+    report.add_argument("--jobs", type=int, help="authorities rendered at once, each in its "
+                        "own process (default: one per CPU)")
     report.add_argument("--warehouse", help="SQLAlchemy URL")
     report.set_defaults(run=cmd_report)
 

@@ -1,12 +1,15 @@
 """Render a report for an authority's month: a tagged PDF and a self-contained HTML copy.
 
-``render_report`` is what the DAG and ``workforce report`` call.
+``render_report`` is what the DAG calls; ``workforce report`` calls ``render_many``, which
+renders several authorities in parallel processes.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Final
 
@@ -17,6 +20,7 @@ from workforce.config import AuthorityConfig, load_authority_config
 from workforce.periods import Period
 from workforce.reports import cabinet, filters, monitoring, sources
 from workforce.reports.render import render_html, templates_dir, write_pdf
+from workforce.warehouse import make_engine
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +63,28 @@ def render_report(
     html.write_text(render_html(template, {**context, "stylesheet": css}), encoding="utf-8")
     log.info("%s %s %s: wrote %s and %s", authority_code, kind, period, pdf.name, html.name)
     return [pdf, html]
+
+
+def render_many(
+    url: str, kind: str, authorities: list[str], period: Period, out_dir: Path,
+    jobs: int | None = None,
+) -> list[list[Path]]:
+    """:func:`render_report` for each authority, in order, over ``jobs`` processes (default:
+    one per CPU). Rendering is CPU-bound Python (WeasyPrint), so threads would not help; each
+    process opens the warehouse at ``url`` itself."""
+    tasks = ([url] * len(authorities), [kind] * len(authorities), authorities,
+             [period] * len(authorities), [out_dir] * len(authorities))
+    jobs = min(jobs or os.cpu_count() or 1, len(authorities))
+    if jobs <= 1:
+        return list(map(_render_at, *tasks))
+    with ProcessPoolExecutor(jobs) as pool:
+        return list(pool.map(_render_at, *tasks))
+
+
+def _render_at(url: str, kind: str, authority_code: str, period: Period,
+               out_dir: Path) -> list[Path]:
+    engine = make_engine(url)
+    try:
+        return render_report(engine, kind, authority_code, period, out_dir)
+    finally:
+        engine.dispose()
