@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -60,26 +59,25 @@ class Facts:
         return " ".join(self.loads[str(p)] for p in periods if self.loaded(p))
 
     def hr_of(self, period: Period) -> pd.DataFrame:
-        return self._by_period("hr").get(period.index, self.hr.iloc[:0])
+        return months_of(self.hr, period)
 
     def establishment_of(self, period: Period) -> pd.DataFrame:
-        return self._by_period("establishment").get(period.index, self.establishment.iloc[:0])
+        return months_of(self.establishment, period)
 
     def agency_of(self, period: Period) -> pd.DataFrame:
         """The month's lines with a week ending inside the month."""
-        lines = self._by_period("agency").get(period.index, self.agency.iloc[:0])
+        lines = months_of(self.agency, period)
         return lines[lines["week_ending"].between(pd.Timestamp(period.start),
                                                   pd.Timestamp(period.end))]
 
-    @staticmethod
-    def months_of(frame: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
-        """The rows of several months, for measures that add months up (year to date)."""
-        return frame[frame["month"].isin([p.index for p in periods])]
 
-    @cache  # noqa: B019 - one Facts per computation; splitting once saves a scan per call
-    def _by_period(self, table: str) -> dict[int, pd.DataFrame]:
-        frame = getattr(self, table)
-        return {month: rows for month, rows in frame.groupby("month", sort=False)}
+def months_of(frame: pd.DataFrame, first: Period, last: Period | None = None) -> pd.DataFrame:
+    """The rows of the months from ``first`` to ``last`` (or of ``first`` alone). Facts are
+    read in month order, so this is a slice of the frame, not a search and a copy."""
+    month = frame["month"].to_numpy()
+    start = np.searchsorted(month, first.index, side="left")
+    stop = np.searchsorted(month, (last or first).index, side="right")
+    return frame.iloc[start:stop]
 
 
 def read_facts(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workforce.kpis.facts import Facts, social_work_posts
+from workforce.kpis.facts import Facts, months_of, social_work_posts
 from workforce.kpis.values import Results, Scopes
 from workforce.kpis.workforce import post_vacancies
 
@@ -20,8 +20,8 @@ def vacancy_factor(facts: Facts, scopes: Scopes, out: Results) -> None:
     loaded = [p for p in ytd if facts.loaded(p)]
     history = {"window_months": len(ytd), "history_months": len(loaded),
                "source_load_ids": facts.load_ids(loaded)}
-    posts = post_vacancies(Facts.months_of(facts.establishment, loaded),
-                           Facts.months_of(facts.hr, loaded))
+    posts = post_vacancies(months_of(facts.establishment, ytd[0], facts.period),
+                           months_of(facts.hr, ytd[0], facts.period))
     vacant_fte = posts["vacant_fte"].sum()
     establishment_fte = posts["budgeted_fte"].sum()
     # A vacant post saves its own monthly budget, pro rata to the vacant share.

@@ -12,6 +12,7 @@ from workforce.kpis.facts import (
     Facts,
     in_post,
     month_index,
+    months_of,
     social_workers_in_post,
     years_before,
 )
@@ -40,10 +41,11 @@ def eligible_workers(facts: Facts) -> pd.DataFrame:
     the forecast when the worker is in post in an eligible role now."""
     scheme = facts.settings.retention_scheme
     history = facts.eligibility_history
-    rows = history[history["role"].isin(scheme.eligible_roles)]
+    rows = history.loc[history["role"].isin(scheme.eligible_roles),
+                       ["month", "worker_ref", "service_start_date", "retention_option"]]
     # A returner's new service start gives a new anniversary: the latest start counts.
-    rows = rows.sort_values(["month", "service_start_date"], kind="stable")
-    latest = rows.drop_duplicates("worker_ref", keep="last").set_index("worker_ref")
+    latest = (rows.sort_values(["month", "service_start_date"], kind="stable")
+              .drop_duplicates("worker_ref", keep="last").set_index("worker_ref"))
     # DateOffset takes 29 February to 28 February in a common year, as HR systems do.
     anniversary = latest["service_start_date"] + pd.DateOffset(years=scheme.qualifying_years)
     workers = pd.DataFrame({
@@ -52,8 +54,7 @@ def eligible_workers(facts: Facts) -> pd.DataFrame:
             "", scheme.default_option),
     })
     workers = workers[workers["anniversary"] >= pd.Timestamp(scheme.start_date)]
-    rows = rows.merge(workers[["anniversary"]], left_on="worker_ref", right_index=True)
-    month_of = month_index(rows["anniversary"])
+    month_of = rows["worker_ref"].map(month_index(workers["anniversary"]))  # NaN: not eligible
     confirmed = rows[(rows["month"] == month_of)
                      | ((month_of < facts.first_month) & (rows["month"] >= month_of))]
     now = in_post(facts.hr_of(facts.period))
@@ -85,29 +86,26 @@ def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
     history = facts.eligibility_history
     present = history.loc[history["leave_date"].isna()
                           | (month_index(history["leave_date"]) >= history["month"]),
-                          ["month", "worker_ref"]].drop_duplicates()
+                          ["month", "worker_ref"]]
     future = (plan["due_month"] > facts.period.index).to_numpy()
-    was_present = plan.merge(present, how="left", indicator=True,
-                             left_on=["due_month", "worker_ref"],
-                             right_on=["month", "worker_ref"])["_merge"].eq("both").to_numpy()
+    was_present = pd.MultiIndex.from_frame(plan[["due_month", "worker_ref"]]).isin(
+        pd.MultiIndex.from_frame(present))
     plan["status"] = "forfeited"
     plan.loc[was_present, "status"] = "due"
     plan.loc[~plan["due_month"].isin(set(history["month"])), "status"] = "not_loaded"
     plan.loc[future & plan["in_post"], "status"] = "forecast"
     plan.loc[future & ~plan["in_post"], "status"] = "forfeited"
     plan = plan.sort_values(["due_period", "worker_ref", "instalment"])
-    return [
-        Payment(row.worker_ref, int(row.instalment), row.due_period, int(row.amount_pence),
-                row.status)
-        for row in plan.itertuples(index=False)
-    ]
+    return [Payment(*fields) for fields in zip(
+        plan["worker_ref"], plan["instalment"].tolist(), plan["due_period"],
+        plan["amount_pence"].tolist(), plan["status"], strict=True)]
 
 
 def supplements_pence(facts: Facts, periods: list[Period]) -> dict[Period, float]:
     """Market supplements for months of the reporting month's financial year: annual amount
     × FTE ÷ 12 for those in post at each month's end in a role that attracts one."""
     rates = facts.settings.supplements(facts.period.financial_year)
-    staff = in_post(Facts.months_of(facts.hr, periods))
+    staff = in_post(months_of(facts.hr, periods[0], periods[-1]))
     annual = staff["role"].map(rates).astype("float64").fillna(0.0)
     by_month = (annual * 100 * staff["fte"] / MONTHS_IN_YEAR).groupby(staff["month"]).sum()
     return {p: float(by_month.get(p.index, 0.0)) for p in periods}

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from workforce.measures import CATALOGUE
@@ -66,25 +67,55 @@ class Scopes:
         """The same council with no teams: for measures reported for the council only."""
         return Scopes(self.authority_code, (), self.team_area)
 
+    @cached_property
+    def _positions(self) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+        """Every known team, with its position among the month's areas and among its teams
+        (-1: not reported this month)."""
+        known = pd.Index(list(self.team_area))
+        areas = pd.Index(self.areas).get_indexer([self.team_area[t] for t in known])
+        return known, areas, pd.Index(self.teams).get_indexer(known)
+
     def aggregate(
         self, frame: pd.DataFrame, how: str, column: str
     ) -> pd.Series:
         """``column`` aggregated (``sum``, ``nunique``, ``size``, ``max``) for the council,
         each area and each team; scopes with no rows get 0 (NaN for ``max``)."""
-        fill = math.nan if how == "max" else 0.0
         values = [_agg(frame[column], how)]
-        if self.teams:
-            teams = frame["team_code"]
-            for keys, scopes in ((teams.map(self.team_area), self.areas),
-                                 (teams, self.teams)):
-                grouped = frame[column].groupby(keys.to_numpy(), sort=False)
-                done = grouped.size() if how == "size" else grouped.agg(how)
-                values.extend(done.reindex(scopes, fill_value=fill).astype("float64"))
+        if not self.teams:
+            return pd.Series(values, index=self.council_index, dtype="float64")
+        known, area_of, team_of = self._positions
+        team = known.get_indexer(frame["team_code"])  # -1: a team never seen: council only
+        for position, count in ((area_of, len(self.areas)), (team_of, len(self.teams))):
+            groups = np.where(team >= 0, position[team], -1)
+            values.extend(_grouped(frame[column], groups, how, count))
         return pd.Series(values, index=self.index, dtype="float64")
 
+    @cached_property
+    def council_index(self) -> pd.MultiIndex:
+        return pd.MultiIndex.from_tuples([("council", self.authority_code)], names=SCOPE_INDEX)
+
     def council(self, value: float) -> pd.Series:
-        return pd.Series([value], index=pd.MultiIndex.from_tuples(
-            [("council", self.authority_code)], names=SCOPE_INDEX), dtype="float64")
+        return pd.Series([value], index=self.council_index, dtype="float64")
+
+
+def _grouped(values: pd.Series, groups: np.ndarray, how: str, count: int) -> np.ndarray:
+    """``values`` aggregated into ``count`` numbered groups (rows in group -1 left out)."""
+    inside = groups >= 0
+    groups = groups[inside]
+    if how == "size":
+        return np.bincount(groups, minlength=count).astype("float64")
+    if how == "nunique":  # count each (group, value) pair once
+        codes, uniques = pd.factorize(values[inside])
+        pairs = np.unique(groups[codes >= 0] * len(uniques) + codes[codes >= 0])
+        return np.bincount(pairs // max(len(uniques), 1), minlength=count).astype("float64")
+    numbers = values[inside].to_numpy(dtype="float64", na_value=np.nan)
+    if how == "sum":
+        return np.bincount(groups, weights=np.nan_to_num(numbers), minlength=count)
+    if how == "max":
+        result = np.full(count, np.nan)
+        np.fmax.at(result, groups, numbers)  # fmax ignores NaN, as pandas does
+        return result
+    raise ValueError(f"unknown aggregation {how!r}")
 
 
 def _agg(values: pd.Series, how: str) -> float:

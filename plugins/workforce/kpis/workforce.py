@@ -9,6 +9,7 @@ from workforce.kpis.facts import (
     WINDOW_MONTHS,
     Facts,
     contains_leap_day,
+    months_of,
     social_work_posts,
     social_workers_in_post,
     years_before,
@@ -44,7 +45,7 @@ def in_window(dates: pd.Series, facts: Facts) -> pd.Series:
 
 def window_rows(facts: Facts) -> pd.DataFrame:
     """Social worker rows of the loaded months in the rolling 12 months."""
-    hr = Facts.months_of(facts.hr, facts.window())
+    hr = months_of(facts.hr, facts.window()[0], facts.period)
     return hr[hr["qualified_sw"]]
 
 
