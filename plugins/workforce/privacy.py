@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import logging
 import os
+from functools import cache
 
 import pandas as pd
 
@@ -22,9 +23,15 @@ PREFIX = {"employee": "W", "agency": "A"}
 def pseudonym_key() -> bytes:
     key = os.environ.get(KEY_VARIABLE)
     if not key:
-        log.warning("%s is not set: using the development key (not for live data)", KEY_VARIABLE)
+        _warn_development_key()
         key = DEVELOPMENT_KEY
     return key.encode()
+
+
+@cache
+def _warn_development_key() -> None:
+    """Once per process: a history import loads many months and needs telling only once."""
+    log.warning("%s is not set: using the development key (not for live data)", KEY_VARIABLE)
 
 
 def pseudonymise(refs: pd.Series, authority_code: str, worker_type: str, key: bytes) -> pd.Series:

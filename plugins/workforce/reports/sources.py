@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
+from workforce.kpis.impact import CurvePoint as StoredPoint
 from workforce.kpis.store import KPI_VALUE, read_curve
 from workforce.periods import Period
 from workforce.reports.figures import CurvePoint, Key, Kpi
@@ -90,8 +91,8 @@ def teams(engine: Engine, authority_code: str, period: Period) -> list[Team]:
 
 
 def curve(engine: Engine, authority_code: str, period: Period) -> list[CurvePoint]:
-    return [CurvePoint(m, observed, in_post, 100 * in_post / observed if observed else None)
-            for m, observed, in_post in read_curve(engine, authority_code, period)]
+    stored = (StoredPoint(*row) for row in read_curve(engine, authority_code, period))
+    return [CurvePoint(p.months_since_eligible, p.observed, p.in_post, p.share) for p in stored]
 
 
 def payments(engine: Engine, authority_code: str, period: Period) -> list[Row]:
