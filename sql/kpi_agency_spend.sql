@@ -1,6 +1,5 @@
--- Agency timesheet lines of an authority's months from :first to :last, in month order.
+-- Agency timesheet lines of an authority's month.
 SELECT period, worker_ref, supplier, team_code, post_id, week_ending, hours,
        line_cost_pence, placement_start_date, qualified_sw
 FROM agency_spend
-WHERE authority_code = :authority_code AND period BETWEEN :first AND :last
-ORDER BY period
+WHERE authority_code = :authority_code AND period = :last

@@ -31,7 +31,8 @@ class Facts:
     settings: AuthorityConfig
     hr: pd.DataFrame  # with ``in_post``: in post at the end of the row's month
     establishment: pd.DataFrame
-    agency: pd.DataFrame
+    agency: pd.DataFrame  # the reporting month's lines
+    agency_weeks: pd.DataFrame  # spend by month and week ending, for the rolling window
     caseloads: pd.DataFrame
     eligibility_history: pd.DataFrame  # HR rows since the retention scheme started
     first_month: int  # Period.index of the first month with HR rows
@@ -64,11 +65,20 @@ class Facts:
     def establishment_of(self, period: Period) -> pd.DataFrame:
         return months_of(self.establishment, period)
 
-    def agency_of(self, period: Period) -> pd.DataFrame:
-        """The month's lines with a week ending inside the month."""
-        lines = months_of(self.agency, period)
-        return lines[lines["week_ending"].between(pd.Timestamp(period.start),
-                                                  pd.Timestamp(period.end))]
+    def agency_lines(self) -> pd.DataFrame:
+        """The reporting month's lines that count for it."""
+        return inside_month(self.agency, self.period)
+
+    def agency_spend_pence(self, period: Period) -> int:
+        """A loaded month's agency spend: every line that counts for it, qualified or not."""
+        return int(inside_month(months_of(self.agency_weeks, period),
+                                period)["line_cost_pence"].sum())
+
+
+def inside_month(agency: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Lines with a week ending inside the month (docs/kpi-definitions.md)."""
+    return agency[agency["week_ending"].between(pd.Timestamp(period.start),
+                                                pd.Timestamp(period.end))]
 
 
 def months_of(frame: pd.DataFrame, first: Period, last: Period | None = None) -> pd.DataFrame:
@@ -102,6 +112,7 @@ def read_facts(
         hr=hr,
         establishment=read_frame(connection, "kpi_establishment", keys),
         agency=read_frame(connection, "kpi_agency_spend", keys),
+        agency_weeks=read_frame(connection, "kpi_agency_weeks", keys),
         caseloads=read_frame(connection, "kpi_caseloads",
                              {"authority_code": authority_code, "period": str(period)}),
         eligibility_history=pd.concat([earlier, hr[earlier.columns]], ignore_index=True),

@@ -47,13 +47,13 @@ def vacancy_factor(facts: Facts, scopes: Scopes, out: Results) -> None:
 def month_spend_pence(facts: Facts) -> dict[str, int]:
     """Agency spend by loaded month, in pence: every line, qualified or not."""
     return {
-        str(period): int(facts.agency_of(period)["line_cost_pence"].sum())
+        str(period): facts.agency_spend_pence(period)
         for period in facts.window() if facts.loaded(period)
     }
 
 
 def agency_spend(facts: Facts, scopes: Scopes, out: Results) -> None:
-    lines = facts.agency_of(facts.period)
+    lines = facts.agency_lines()
     cost_gbp = scopes.aggregate(lines, "sum", "line_cost_pence") / 100  # summed in pence
     out.level("agency_spend_month_gbp", cost_gbp)
     by_supplier = lines.groupby("supplier")["line_cost_pence"].sum() / 100

@@ -31,7 +31,7 @@ def post_vacancies(establishment: pd.DataFrame, hr: pd.DataFrame) -> pd.DataFram
 def agency_lines(facts: Facts) -> pd.DataFrame:
     """The month's qualified agency lines, each with its FTE: hours ÷ (standard weekly hours ×
     the number of distinct weeks in the month)."""
-    lines = facts.agency_of(facts.period)
+    lines = facts.agency_lines()
     lines = lines[lines["qualified_sw"]]
     weeks = lines["week_ending"].nunique()
     fte = lines["hours"] / (facts.settings.standard_weekly_hours * weeks) if weeks else 0.0
