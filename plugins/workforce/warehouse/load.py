@@ -11,6 +11,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
@@ -126,7 +127,7 @@ def warehouse_frames(
             refs = frame["worker_ref"].copy()
             for worker_type in ("employee", "agency"):
                 rows = frame["worker_type"] == worker_type
-                refs[rows] = pseudonymise(frame.loc[rows, "worker_ref"], authority_code,
+                refs.loc[rows] = pseudonymise(frame.loc[rows, "worker_ref"], authority_code,
                                           worker_type, key)
             frame["worker_ref"] = refs
         money = [c.name for c in CONTRACTS[kind].columns if c.type is ColumnType.MONEY]
@@ -142,7 +143,8 @@ def warehouse_frames(
 @dataclass(frozen=True)
 class Rows:
     """Rows for one table as the database driver takes them: a tuple of plain Python values
-    per row (dates as dates, gaps as None), in the order of ``columns``."""
+    per row (dates as ISO text, which both backends store as the date; gaps as None), in the
+    order of ``columns``."""
 
     columns: list[str]
     values: list[tuple]
@@ -153,11 +155,17 @@ class Rows:
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame) -> Rows:
-        # Column by column, not cell by cell (pd.isna per cell was most of a load's time).
+        # Column by column in numpy, not cell by cell: converting values one at a time was
+        # most of a load's time.
         cells = []
         for _, values in frame.items():
-            dated = values.dt.date if pd.api.types.is_datetime64_any_dtype(values) else values
-            cells.append(dated.astype(object).where(values.notna(), None).tolist())
+            if pd.api.types.is_datetime64_any_dtype(values):
+                days = values.to_numpy()
+                text = np.datetime_as_string(days, unit="D").astype(object)
+                text[np.isnat(days)] = None
+                cells.append(text.tolist())
+            else:
+                cells.append(values.to_numpy(dtype=object, na_value=None).tolist())
         return cls(list(frame.columns), list(zip(*cells, strict=True)))
 
 
