@@ -107,6 +107,8 @@ def test_dates_and_months() -> None:
     assert filters.date(dt.date(2025, 4, 1)) == "1 April 2025"  # no leading zero
     assert filters.date("2024-09-30") == "30 September 2024"
     assert filters.date(dt.datetime(2025, 3, 31, 23, 59)) == "31 March 2025"
+    assert filters.timestamp("2025-04-05T06:12:59+00:00") == "5 April 2025, 06:12 UTC"
+    assert filters.timestamp("2025-04-05T07:12:00+01:00") == "5 April 2025, 06:12 UTC"
     assert filters.month("2025-03") == "March 2025"
     assert filters.month(dt.date(2025, 3, 31)) == "March 2025"
     assert filters.month(Period(2024, 4)) == "April 2024"

@@ -187,6 +187,16 @@ def date(value: dt.date | str | None, na: str = NA_DASH) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+def timestamp(value: dt.datetime | str | None, na: str = NA_DASH) -> str:
+    """``5 April 2025, 06:12 UTC`` from a stored ISO time (loads are stamped in UTC)."""
+    if value is None:
+        return na
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return f"{date(moment)}, {moment:%H:%M} UTC"
+
+
 def month(value: object, na: str = NA_DASH, short: bool = False) -> str:
     """``March 2025`` from ``'2025-03'``, a date or anything with ``year`` and ``month``
     (a ``Period``); ``short`` gives ``Mar 2025`` for chart axes."""
@@ -294,6 +304,7 @@ FILTERS: Final[dict[str, Callable[..., Any]]] = {
     "change": change,
     "direction": direction,
     "date": date,
+    "timestamp": timestamp,
     "month": month,
     "fmt": fmt,
     "delta": delta,
