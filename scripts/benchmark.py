@@ -9,8 +9,11 @@ targets they are compared with are the issue's, and docs/performance.md explains
 How it measures:
 
 * Every stage runs in a child process of its own, started fresh, so a stage's peak memory is
-  that process's peak resident set (``ru_maxrss``), imports included: what a worker running
-  the stage holds. Its time is measured in the child, around the work only (not imports).
+  that process's peak resident set (VmHWM in /proc/self/status), imports included: what a
+  worker running the stage holds. (Not ``ru_maxrss``: Linux carries that across exec, so a
+  child would report at least its parent's size.) Processes a stage starts itself (Airflow,
+  the sample's pool) count through ``RUSAGE_CHILDREN``. Its time is measured in the child,
+  around the work only (not imports).
 * Stages run councils one after another in one process: the time is the CPU cost of the
   stage. Airflow's mapped tasks and ``workforce report --jobs`` spread it over the cores.
 * Yardsticks, measured in the same run: reading the same extract files with pyarrow's CSV
@@ -49,7 +52,7 @@ BENCH = PROJECT / "var" / "bench"
 END = "2025-03"
 SINGLE_CODE, SINGLE_POSTS = "BEN", 350  # the single council: the size of the sample's NWT
 REPORTS = ("cabinet", "monitoring-visit")
-MIB = 1024  # ru_maxrss is in KiB on Linux
+MIB = 1024  # ru_maxrss and VmHWM are in KiB on Linux
 
 # The issue's targets; each is a (figure's name in the results, limit, unit) check.
 TARGETS = (
@@ -269,16 +272,23 @@ def _by_month(by_month: dict[str, float]) -> dict[str, Any]:
             "last_month_s": by_month[max(by_month)]}
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident set since it started (exec), in MiB."""
+    status = Path("/proc/self/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines()
+                if line.startswith("VmHWM:")) / MIB
+
+
 def child(stage: str, work_file: Path) -> None:
     # Councils without settings files are expected here: no warning per council-month.
     logging.getLogger("workforce.config").setLevel(logging.ERROR)
     work = json.loads(work_file.read_text())
-    imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / MIB
+    started = peak_rss_mib()
     result = STAGES[stage](work)
     # Its own peak, or that of a process it ran (Airflow, the sample's pool), if larger.
-    result["peak_rss_mib"] = max(resource.getrusage(who).ru_maxrss / MIB
-                                 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    result["start_rss_mib"] = imported
+    result["peak_rss_mib"] = max(peak_rss_mib(),
+                                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / MIB)
+    result["start_rss_mib"] = started
     work_file.with_suffix(".result.json").write_text(json.dumps(result))
 
 
