@@ -93,17 +93,16 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
-    from workforce.kpis import compute_month, read_kpis
+    from workforce.kpis import compute_many, read_kpis
     from workforce.kpis.output import write_kpis
-    from workforce.warehouse import loaded_months, make_engine
+    from workforce.warehouse import loaded_months, make_engine, warehouse_url
 
     engine = make_engine(args.warehouse)
     if args.compute:
         authorities = [args.authority] if args.authority else sorted({
             m.authority_code for m in loaded_months(engine) if m.period == str(args.period)
         })
-        for authority in authorities:
-            compute_month(engine, authority, args.period)
+        compute_many(warehouse_url(args.warehouse), authorities, args.period, args.jobs)
     scope_types = {"council": ("council",), "team": ("team",), "all": None}[args.scope]
     rows = read_kpis(engine, args.period, args.authority, scope_types)
     if not rows:
@@ -214,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--format", choices=["json", "csv", "table"], default="table")
     kpis.add_argument("--compute", action="store_true",
                       help="compute the month from the warehouse before printing")
+    kpis.add_argument("--jobs", type=int, help="authorities computed at once with --compute, "
+                      "each in its own process (default: one per CPU)")
     kpis.add_argument("--warehouse", help="SQLAlchemy URL")
     kpis.set_defaults(run=cmd_kpis)
 

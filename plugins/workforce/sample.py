@@ -17,10 +17,8 @@ import datetime as dt
 import hashlib
 import itertools
 import math
-import os
 from bisect import bisect
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -31,6 +29,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from workforce.contracts import CONTRACTS, KINDS, ColumnType
+from workforce.parallel import in_processes
 from workforce.periods import Period, period_range
 
 DEFAULT_END = Period(2025, 3)
@@ -919,14 +918,8 @@ def write_authorities(
     sizes = authority_sizes(count, seed)
     # Largest first, so no big council starts last while the other processes sit idle.
     codes = sorted(sizes, key=sizes.__getitem__, reverse=True)
-    arguments = ([Path(root)] * count, codes, [end] * count, [months] * count,
-                 [sizes[c] for c in codes], [seed] * count)
-    jobs = min(jobs or os.cpu_count() or 1, count)
-    if jobs == 1:
-        list(map(write_sample, *arguments))
-    else:
-        with ProcessPoolExecutor(jobs) as pool:
-            list(pool.map(write_sample, *arguments))
+    in_processes(write_sample, [Path(root)] * count, codes, [end] * count, [months] * count,
+                 [sizes[c] for c in codes], [seed] * count, jobs=jobs)
     return sizes
 
 

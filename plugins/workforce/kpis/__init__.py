@@ -17,10 +17,12 @@ from workforce.kpis.facts import Facts, read_facts
 from workforce.kpis.store import read_kpis, replace_month
 from workforce.kpis.targets import with_targets
 from workforce.kpis.values import KpiRow, Results, Scopes
+from workforce.parallel import in_processes
 from workforce.periods import Period
+from workforce.warehouse import make_engine
 from workforce.warehouse.schema import create_schema
 
-__all__ = ["KpiRow", "MonthNotLoaded", "compute_month", "read_kpis"]
+__all__ = ["KpiRow", "MonthNotLoaded", "compute_many", "compute_month", "read_kpis"]
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +46,39 @@ def compute_month(
     earlier results in one transaction."""
     settings = settings or load_authority_config(authority_code)
     create_schema(engine)
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         facts = read_facts(connection, authority_code, period, settings)
-        if not facts.loaded(period):
-            raise MonthNotLoaded(f"{authority_code} {period} is not loaded in the warehouse")
-        scopes = scopes_of(facts)
-        out = Results(authority_code, str(period), facts.load_id, [])
-        workforce.compute(facts, scopes, out)
-        caseload.compute(facts, scopes, out)
-        finance.vacancy_factor(facts, scopes, out)
-        finance.agency_spend(facts, scopes, out)
-        payments, curve = retention.compute(facts, scopes, out)
-        rows = with_targets(out.rows, settings.targets)
+    if not facts.loaded(period):
+        raise MonthNotLoaded(f"{authority_code} {period} is not loaded in the warehouse")
+    scopes = scopes_of(facts)
+    out = Results(authority_code, str(period), facts.load_id, [])
+    workforce.compute(facts, scopes, out)
+    caseload.compute(facts, scopes, out)
+    finance.vacancy_factor(facts, scopes, out)
+    finance.agency_spend(facts, scopes, out)
+    payments, curve = retention.compute(facts, scopes, out)
+    rows = with_targets(out.rows, settings.targets)
+    # Written in a transaction of its own, begun with the delete: on SQLite a read that
+    # turned into a write would fail at once when another council's results had just been
+    # committed, where a fresh write waits its turn.
+    with engine.begin() as connection:
         replace_month(connection, authority_code, period, rows, payments, curve)
     log.info("%s %s: %d KPI values computed", authority_code, period, len(rows))
     return rows
+
+
+def compute_many(
+    url: str, authorities: list[str], period: Period, jobs: int | None = None
+) -> list[int]:
+    """:func:`compute_month` for several authorities over ``jobs`` processes (default: one
+    per CPU), each opening the warehouse at ``url``; returns each one's count of values."""
+    return in_processes(_compute_at, [url] * len(authorities), authorities,
+                        [period] * len(authorities), jobs=jobs)
+
+
+def _compute_at(url: str, authority_code: str, period: Period) -> int:
+    engine = make_engine(url)
+    try:
+        return len(compute_month(engine, authority_code, period))
+    finally:
+        engine.dispose()

@@ -7,9 +7,7 @@ renders several authorities in parallel processes.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Final
 
@@ -17,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import Engine
 
 from workforce.config import AuthorityConfig, load_authority_config
+from workforce.parallel import in_processes
 from workforce.periods import Period
 from workforce.reports import cabinet, filters, monitoring, sources
 from workforce.reports.render import render_html, templates_dir, write_pdf
@@ -72,13 +71,9 @@ def render_many(
     """:func:`render_report` for each authority, in order, over ``jobs`` processes (default:
     one per CPU). Rendering is CPU-bound Python (WeasyPrint), so threads would not help; each
     process opens the warehouse at ``url`` itself."""
-    tasks = ([url] * len(authorities), [kind] * len(authorities), authorities,
-             [period] * len(authorities), [out_dir] * len(authorities))
-    jobs = min(jobs or os.cpu_count() or 1, len(authorities))
-    if jobs <= 1:
-        return list(map(_render_at, *tasks))
-    with ProcessPoolExecutor(jobs) as pool:
-        return list(pool.map(_render_at, *tasks))
+    count = len(authorities)
+    return in_processes(_render_at, [url] * count, [kind] * count, authorities,
+                        [period] * count, [out_dir] * count, jobs=jobs)
 
 
 def _render_at(url: str, kind: str, authority_code: str, period: Period,
