@@ -32,7 +32,9 @@ class MonthNotLoaded(LookupError):
 
 
 def scopes_of(facts: Facts) -> Scopes:
-    teams = facts.establishment.sort_values("period").drop_duplicates("team_code", keep="last")
+    # The latest area of every team in the window (facts are in month order).
+    teams = facts.establishment[["team_code", "service_area"]].drop_duplicates(
+        "team_code", keep="last")
     team_area = dict(zip(teams["team_code"], teams["service_area"], strict=True))
     teams = tuple(sorted(set(facts.establishment_of(facts.period)["team_code"])))
     return Scopes(facts.authority_code, teams, team_area)
