@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 
@@ -62,13 +63,14 @@ class Bound:
             return f"{'≤' if self.high_inclusive else '<'} {high}"
         return f"in {left}{low}, {high}{right}"
 
-    def holds(self, values: pd.Series) -> pd.Series:
-        ok = pd.Series(True, index=values.index)
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        """True where a value is in range or unknown (NaN compares False, so it passes)."""
+        ok = np.ones(len(values), dtype=bool)
         if self.low is not None:
-            ok &= values >= self.low if self.low_inclusive else values > self.low
+            ok &= ~(values < self.low if self.low_inclusive else values <= self.low)
         if self.high is not None:
-            ok &= values <= self.high if self.high_inclusive else values < self.high
-        return ok.fillna(True).astype(bool)
+            ok &= ~(values > self.high if self.high_inclusive else values >= self.high)
+        return ok
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,8 @@ MONTHLY_SICKNESS_DAYS_MAX = 23  # working days in the longest month
 
 def _where_known(ok: pd.Series, *inputs: pd.Series) -> pd.Series:
     """A rule only judges rows where its inputs are present (missing dates compare False)."""
-    missing = pd.concat([i.isna() for i in inputs], axis=1).any(axis=1)
-    return (ok.fillna(True).astype(bool) | missing).astype(bool)
+    missing = np.logical_or.reduce([i.isna().to_numpy() for i in inputs])
+    return pd.Series(ok.fillna(True).to_numpy(dtype=bool) | missing, index=ok.index)
 
 
 def _leave_not_before_start(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:

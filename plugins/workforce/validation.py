@@ -1,8 +1,8 @@
 """Apply the extract contracts: text cells → typed values, rules → findings.
 
 Single-file rules (required values, codes, ranges, duplicate keys, dates after the month end,
-the contract's row rules) run as a pandera schema generated from the contract, collected
-lazily so every problem is reported at once. Rules across files (references between
+the contract's row rules) are generated from the contract and run over whole columns at once;
+a finding is built only for a row that fails. Rules across files (references between
 extracts) are set lookups over the typed frames.
 """
 
@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workforce.contracts import (
     CONTRACTS,
@@ -34,6 +36,13 @@ TRUE_WORDS = {"y", "yes", "true", "1"}
 FALSE_WORDS = {"n", "no", "false", "0"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")
 UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+CODE_SEPARATORS = re.compile(r"[\s\-]+")
+MONEY_NOISE = re.compile(r"[£,\s]")
+AMOUNT = re.compile(r"^-?\d*\.?\d+$")
+# Texts these match (ASCII only, run by pyarrow) come out of the rewriting above unchanged,
+# so most of a column skips the per-value Python.
+PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PLAIN_AMOUNT = r"^-?[0-9]*\.?[0-9]+$"
 
 
 @dataclass
@@ -51,26 +60,74 @@ class ValidatedMonth:
 
 
 # --- typing the text cells ---------------------------------------------------------------
+# Each distinct text of a column is typed once and spread back over its rows: a month repeats
+# the same codes, flags, dates and amounts many times. Python's ``re`` rules (Unicode \s and
+# \d) apply, as they did through pandas' ``.str`` methods.
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    return pa.array(values.array, type=pa.large_string())
+
+
+def _strings(texts: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.StringDtype().__from_arrow__(texts), index=index)
+
+
+def _each_distinct(values: pd.Series, parse: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """``parse`` applied to the column's distinct texts (never null), spread over the rows."""
+    encoded = pc.dictionary_encode(_arrow(values))
+    return parse(encoded.dictionary).take(encoded.indices)
+
+
+def _python_where_needed(texts: pa.Array, plain: str, rewrite: Callable[[str], str | None]
+                         ) -> pa.Array:
+    """``rewrite`` each text, except those matching ``plain``, which it would leave as they are."""
+    is_plain = pc.match_substring_regex(texts, plain)
+    if pc.all(is_plain).as_py():
+        return texts
+    return pa.array(
+        [t if p else rewrite(t) for t, p in zip(texts.to_pylist(), is_plain.to_pylist(),
+                                               strict=True)],
+        type=texts.type,
+    )
+
+
+def _trimmed_lower(texts: pa.Array) -> list[str]:
+    return pc.utf8_lower(pc.utf8_trim_whitespace(texts)).to_pylist()
 
 
 def normalise_code(values: pd.Series) -> pd.Series:
-    return values.str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    def normalise(texts: pa.Array) -> pa.Array:
+        return pa.array([CODE_SEPARATORS.sub("_", t) for t in _trimmed_lower(texts)], texts.type)
+
+    return _strings(_each_distinct(values, normalise), values.index)
 
 
 def _parse_flag(values: pd.Series) -> pd.Series:
-    lowered = values.str.strip().str.lower()
-    parsed = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    parsed[lowered.isin(TRUE_WORDS)] = True
-    parsed[lowered.isin(FALSE_WORDS)] = False
-    return parsed
+    def flag(texts: pa.Array) -> pa.Array:
+        return pa.array([True if w in TRUE_WORDS else False if w in FALSE_WORDS else None
+                         for w in _trimmed_lower(texts)], pa.bool_())
+
+    return pd.Series(pd.BooleanDtype().__from_arrow__(_each_distinct(values, flag)),
+                     index=values.index)
+
+
+def _iso_date(text: str) -> str | None:
+    # A day-first UK date is rewritten as ISO, so one strict format reads both forms; a
+    # month-first date such as 03/31/2024 then has month 31 and is refused.
+    iso = UK_DATE.sub(lambda m: f"{m[3]}-{m[2]:0>2}-{m[1]:0>2}", text)
+    return iso[:10] if ISO_DATE.match(iso) else None
 
 
 def _parse_date(values: pd.Series) -> pd.Series:
-    # A day-first UK date is rewritten as ISO, so one strict format reads both forms; a
-    # month-first date such as 03/31/2024 then has month 31 and is refused.
-    iso = values.str.replace(UK_DATE, lambda m: f"{m[3]}-{m[2]:0>2}-{m[1]:0>2}", regex=True)
-    iso = iso.where(iso.str.match(ISO_DATE).fillna(False).astype(bool)).str[:10]
-    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+    def date(texts: pa.Array) -> pa.Array:
+        iso = _python_where_needed(texts, PLAIN_DATE, _iso_date)
+        days = pd.to_datetime(iso.to_numpy(zero_copy_only=False), format="%Y-%m-%d",
+                              errors="coerce")
+        return pa.array(days.to_numpy().astype("datetime64[s]"), from_pandas=True)
+
+    dates = _each_distinct(values, date).to_numpy(zero_copy_only=False)
+    return pd.Series(dates.astype("datetime64[s]"), index=values.index)
 
 
 def _parse_number(values: pd.Series) -> pd.Series:
@@ -82,10 +139,14 @@ def _parse_integer(values: pd.Series) -> pd.Series:
     return numbers.where(numbers.round() == numbers).astype("Int64")
 
 
+def _amount(text: str) -> str | None:
+    cleaned = MONEY_NOISE.sub("", text)
+    return cleaned if AMOUNT.match(cleaned) else None
+
+
 def _parse_money(values: pd.Series) -> pd.Series:
-    cleaned = values.str.replace(r"[£,\s]", "", regex=True)
-    cleaned = cleaned.where(cleaned.str.match(r"^-?\d*\.?\d+$").fillna(False).astype(bool))
-    pounds = pd.to_numeric(cleaned, errors="coerce")
+    cleaned = _each_distinct(values, lambda t: _python_where_needed(t, PLAIN_AMOUNT, _amount))
+    pounds = pd.to_numeric(_strings(cleaned, values.index), errors="coerce")
     return (pounds * 100).round().astype("Int64")  # integer pence
 
 
@@ -109,45 +170,55 @@ def shown(contract: Contract, column: str, value: object) -> object:
 def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
     """Typed copy of the extract's frame, and a finding for each cell that would not parse."""
     contract = CONTRACTS[extract.kind]
-    text = extract.frame.astype("string")
+    index = extract.frame.index
     typed = {}
     findings: list[Finding] = []
     for column in contract.columns:
-        raw = text[column.name]
-        typed[column.name] = PARSERS[column.type](raw)
-        unparsed = raw.notna() & typed[column.name].isna()
-        for row in unparsed[unparsed].index:
+        cells = extract.frame[column.name].to_numpy()
+        texts = pa.array(cells, type=pa.large_string(), from_pandas=True)
+        typed[column.name] = PARSERS[column.type](_strings(texts, index))
+        unparsed = texts.is_valid().to_numpy(zero_copy_only=False) & typed[column.name].isna()
+        for position in np.flatnonzero(unparsed):
             findings.append(
                 Finding(
                     str(extract.path),
-                    int(row) + 2,
+                    int(index[position]) + 2,
                     column.name,
                     f"expected {TYPE_DESCRIPTIONS[column.type]}; "
-                    f"found {shown(contract, column.name, raw[row])!r}",
+                    f"found {shown(contract, column.name, cells[position])!r}",
                 )
             )
-    return pd.DataFrame(typed, index=text.index), findings
+    return pd.DataFrame(typed, index=index), findings
 
 
-# --- single-file rules as a pandera schema -----------------------------------------------
+# --- single-file rules -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Rule:
+    name: str
     severity: Severity
     column: str  # the column a finding is reported against
+    failing: Callable[[pd.DataFrame], np.ndarray]  # typed frame → positions of failing rows
     explain: Callable[[str], str]  # the found value, as printed → message
     shows: tuple[str, ...] = ()  # columns printed as the found value; default (column,)
 
 
-def _column_checks(column: Column, end: pd.Timestamp, rules: dict[str, _Rule]) -> list[pa.Check]:
-    checks: list[pa.Check] = []
+def _where_false(ok: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(~ok)
 
-    def add(rule_id: str, severity: Severity, test: Callable[[pd.Series], pd.Series],
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    return values.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
+    rules: list[_Rule] = []
+
+    def add(rule_id: str, severity: Severity, ok: Callable[[pd.Series], np.ndarray],
             explain: Callable[[str], str]) -> None:
-        name = f"{column.name}.{rule_id}"
-        rules[name] = _Rule(severity, column.name, explain)
-        checks.append(pa.Check(test, name=name, ignore_na=False))
+        rules.append(_Rule(f"{column.name}.{rule_id}", severity, column.name,
+                           lambda typed: _where_false(ok(typed[column.name])), explain))
 
     unit = "£" if column.type is ColumnType.MONEY else ""
     scale = 100 if column.type is ColumnType.MONEY else 1  # money is held in pence
@@ -159,7 +230,7 @@ def _column_checks(column: Column, end: pd.Timestamp, rules: dict[str, _Rule]) -
             add(
                 rule_id,
                 severity,
-                lambda s, b=bound: b.holds(s.astype("Float64") / scale),
+                lambda s, b=bound: b.holds(_numbers(s) / scale),
                 lambda found, b=bound, n=note: (
                     f"expected a value {b.describe(unit)}; found {found}{n}"
                 ),
@@ -168,91 +239,90 @@ def _column_checks(column: Column, end: pd.Timestamp, rules: dict[str, _Rule]) -
         add(
             "codes",
             Severity.ERROR,
-            lambda s, codes=column.codes: s.isin(codes).fillna(True).astype(bool) | s.isna(),
+            lambda s, codes=column.codes: (
+                pc.is_in(_arrow(s), pa.array(codes, pa.large_string())).to_numpy(
+                    zero_copy_only=False) | s.isna().to_numpy()
+            ),
             lambda found, codes=column.codes: f"expected one of {', '.join(codes)}; found {found}",
         )
     if column.type is ColumnType.DATE and column.not_after_period_end:
         add(
             "not_after_period_end",
             Severity.ERROR,
-            lambda s: ((s <= end) | s.isna()).astype(bool),
+            lambda s: ~(s.to_numpy() > end.to_datetime64()),  # a missing date (NaT) passes
             lambda found: f"expected a date on or before the month end {end:%Y-%m-%d}; "
             f"found {found}",
         )
-    return checks
+    return rules
 
 
-def build_schema(
-    contract: Contract, end: pd.Timestamp
-) -> tuple[pa.DataFrameSchema, dict[str, _Rule]]:
-    """The contract's single-file rules as one pandera schema, and how to explain each check.
+def _duplicate_keys(key: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
+    def failing(typed: pd.DataFrame) -> np.ndarray:
+        duplicated = typed.duplicated(list(key), keep=False).to_numpy()
+        if not duplicated.any():
+            return np.flatnonzero(duplicated)
+        # A row with no value at all is not judged, and rows come in the order of their
+        # first value's column (as the schema library reported them, column by column).
+        present = typed.notna().to_numpy()
+        rows = np.flatnonzero(duplicated & present.any(axis=1))
+        return rows[np.argsort(present[rows].argmax(axis=1), kind="stable")]
 
-    Required columns are not nullable; a missing value is explained from the column's type."""
-    rules: dict[str, _Rule] = {}
-    columns = {
-        c.name: pa.Column(
-            checks=_column_checks(c, end, rules), nullable=not c.required, required=True
-        )
-        for c in contract.columns
-    }
+    return failing
+
+
+def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
+    """The contract's single-file rules in the order their findings are reported: each
+    column's (a missing required value first), then duplicate keys, then the row rules."""
+    rules: list[_Rule] = []
+    for column in contract.columns:
+        if column.required:
+            expected = TYPE_DESCRIPTIONS[column.type]
+            rules.append(_Rule(
+                "not_nullable",
+                Severity.ERROR,
+                column.name,
+                lambda typed, c=column.name: np.flatnonzero(typed[c].isna().to_numpy()),
+                lambda _found, e=expected: (
+                    f"required value is missing: expected {e}; found a blank cell"
+                ),
+            ))
+        rules += _column_rules(column, end)
     key = contract.key
-    rules["duplicate_key"] = _Rule(
+    rules.append(_Rule(
+        "duplicate_key",
         Severity.ERROR,
         key[-1],
+        _duplicate_keys(key),
         lambda found: f"expected each ({', '.join(key)}) once; found {found} more than once",
         shows=key,
-    )
-    frame_checks = [
-        pa.Check(lambda df: ~df.duplicated(list(key), keep=False), name="duplicate_key")
-    ]
+    ))
     for rule in contract.rules:
-        rules[rule.id] = _Rule(
+        rules.append(_Rule(
+            rule.id,
             rule.severity,
             rule.column,
+            lambda typed, r=rule: _where_false(r.check(typed, end).to_numpy(dtype=bool)),
             lambda found, r=rule: f"expected {r.description}; found {found}",
-        )
-        frame_checks.append(
-            pa.Check(lambda df, r=rule: r.check(df, end), name=rule.id, ignore_na=False)
-        )
-    schema = pa.DataFrameSchema(columns, checks=frame_checks, name=contract.kind)
-    return schema, rules
+        ))
+    return rules
 
 
 def apply_rules(extract: ExtractFile, typed: pd.DataFrame, end: pd.Timestamp) -> list[Finding]:
-    schema, rules = build_schema(CONTRACTS[extract.kind], end)
-    try:
-        schema.validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        return _explain_failures(extract, exc.failure_cases, rules)
-    return []
-
-
-def _explain_failures(
-    extract: ExtractFile, failures: pd.DataFrame, rules: dict[str, _Rule]
-) -> list[Finding]:
     contract = CONTRACTS[extract.kind]
-    # pandera lists a failing row of a frame-wide rule once per column, and frame-wide rules
-    # first; a cell's own rule explains it best, and only a cell's first finding is kept.
-    failures = failures.drop_duplicates(["check", "index"]).sort_values(
-        "schema_context", key=lambda context: context != "Column", kind="stable"
-    )
+    frame = extract.frame
     findings = []
-    for failure in failures.itertuples(index=False):
-        if pd.isna(failure.index):
-            # A check that failed as a whole rather than on rows is a defect in a rule.
-            raise RuntimeError(f"rule {failure.check} failed to run: {failure.failure_case}")
-        row = int(failure.index)
-        if failure.check == "not_nullable":
-            column, severity = str(failure.column), Severity.ERROR
-            expected = TYPE_DESCRIPTIONS[contract.column(column).type]
-            message = f"required value is missing: expected {expected}; found a blank cell"
-        else:
-            rule = rules[str(failure.check)]
-            column, severity = rule.column, rule.severity
-            found = [_printed(contract, c, extract.frame.at[row, c]) for c in rule.shows or
-                     (column,)]
+    reported: set[tuple[str, int]] = set()  # (rule, row): a row's blanks are reported once
+    for rule in build_rules(contract, end):
+        for position in rule.failing(typed):
+            row = int(frame.index[position])
+            if (rule.name, row) in reported:
+                continue
+            reported.add((rule.name, row))
+            found = [_printed(contract, c, frame.at[row, c]) for c in rule.shows or
+                     (rule.column,)]
             message = rule.explain(found[0] if len(found) == 1 else f"({', '.join(found)})")
-        findings.append(Finding(str(extract.path), row + 2, column, message, severity))
+            findings.append(Finding(str(extract.path), row + 2, rule.column, message,
+                                    rule.severity))
     return findings
 
 
@@ -272,19 +342,19 @@ def check_references(
             continue
         source = frames[ref.kind]
         values = source[ref.column]
-        applies = values.notna()
+        applies = values.notna().to_numpy()
         if ref.when:
-            applies &= (source[ref.when[0]] == ref.when[1]).fillna(False).astype(bool)
-        known = frames[ref.target_kind][ref.target_column].dropna().unique()
-        missing = applies & ~values.isin(known).fillna(False).astype(bool)
-        for row in missing[missing].index:
+            applies = applies & (source[ref.when[0]] == ref.when[1]).fillna(False).to_numpy(bool)
+        known = _arrow(frames[ref.target_kind][ref.target_column]).drop_null()
+        found = pc.is_in(_arrow(values), known).to_numpy(zero_copy_only=False)
+        for position in np.flatnonzero(applies & ~found):
             findings.append(
                 Finding(
                     str(files[ref.kind].path),
-                    int(row) + 2,
+                    int(source.index[position]) + 2,
                     ref.column,
                     f"expected one of the {ref.target_column} values in "
-                    f"{files[ref.target_kind].name}; found {values[row]!r}",
+                    f"{files[ref.target_kind].name}; found {values.iloc[position]!r}",
                 )
             )
     return findings
