@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -139,7 +140,7 @@ def _csv_rows(data: bytes) -> tuple[Rows | None, str | None]:
     assert text is not None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        rows = [(n, row) for n, row in enumerate(reader, start=1) if any(c.strip() for c in row)]
+        rows = [(n, row) for n, row in enumerate(reader, start=1) if "".join(row).strip()]
     except csv.Error as exc:
         return None, (
             f"the CSV is malformed near line {reader.line_num} ({exc}); "
@@ -236,39 +237,42 @@ def _canonical_frame(
             )
 
     width = len(headers)
-    body: list[list[str | None]] = []
-    for line, row in rows[1:]:
-        if len(row) != width:
-            # Trailing empty cells are harmless; anything else means a broken row.
-            if len(row) > width and not any(c.strip() for c in row[width:]):
-                row = row[:width]
-            else:
-                findings.append(
-                    Finding(
-                        file,
-                        line,
-                        None,
-                        f"row has {len(row)} fields but the header has {width}; "
-                        "the file may be truncated or a value contains an unquoted comma",
-                    )
+    lines = [line for line, _ in rows[1:]]
+    body = [row for _, row in rows[1:]]
+    # Rows of the header's width are the rule; only the others are looked at one by one.
+    for i in np.flatnonzero(np.fromiter(map(len, body), int, len(body)) != width):
+        row = body[i]
+        # Trailing empty cells are harmless; anything else means a broken row.
+        if len(row) > width and not "".join(row[width:]).strip():
+            body[i] = row[:width]
+        else:
+            findings.append(
+                Finding(
+                    file,
+                    lines[i],
+                    None,
+                    f"row has {len(row)} fields but the header has {width}; "
+                    "the file may be truncated or a value contains an unquoted comma",
                 )
-                row = (row + [""] * width)[:width]
-        body.append([cell.strip() or None for cell in row])
+            )
+            body[i] = (row + [""] * width)[:width]
 
     if len(body) < contract.min_rows:
         findings.append(Finding(file, None, None, f"the file has no data rows: a {kind} "
                                 "extract needs at least one"))
 
-    keep = [i for i, name in enumerate(columns) if name is not None]
+    # Column by column: cells stripped, blanks as None (the first of a doubled column kept).
+    cells = dict.fromkeys(contract.column_names)
+    for name, column in zip(columns, zip(*body, strict=True) if body else [()] * width,
+                            strict=True):
+        if name is not None and cells[name] is None:
+            values = np.array(list(map(str.strip, column)), dtype=object)
+            values[values == ""] = None
+            cells[name] = values
     frame = pd.DataFrame(
-        [[r[i] for i in keep] for r in body],
-        index=[line - 2 for line, _ in rows[1:]],
-        columns=[columns[i] for i in keep],
+        {name: np.full(len(body), None, dtype=object) if values is None else values
+         for name, values in cells.items()},
+        index=[line - 2 for line in lines],
         dtype=object,
     )
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    for column in contract.column_names:
-        if column not in frame.columns:
-            frame[column] = None
-    frame = frame[contract.column_names]
     return ExtractFile(kind, path, checksum, len(body), frame), findings
