@@ -121,17 +121,26 @@ def _iso_date(text: str) -> str | None:
 
 def _parse_date(values: pd.Series) -> pd.Series:
     def date(texts: pa.Array) -> pa.Array:
-        iso = _python_where_needed(texts, PLAIN_DATE, _iso_date)
-        days = pd.to_datetime(iso.to_numpy(zero_copy_only=False), format="%Y-%m-%d",
-                              errors="coerce")
-        return pa.array(days.to_numpy().astype("datetime64[s]"), from_pandas=True)
+        iso = _python_where_needed(texts, PLAIN_DATE, _iso_date).to_numpy(zero_copy_only=False)
+        try:
+            # numpy reads plain ISO dates as pandas does, much faster, but all or nothing.
+            days = iso.astype("datetime64[s]")
+        except ValueError:  # an impossible date such as 2021-02-30, or a rewritten one refused
+            days = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").to_numpy()
+        return pa.array(days.astype("datetime64[s]"), from_pandas=True)
 
     dates = _each_distinct(values, date).to_numpy(zero_copy_only=False)
     return pd.Series(dates.astype("datetime64[s]"), index=values.index)
 
 
+def _distinct_numbers(texts: pa.Array) -> pa.Array:
+    trimmed = _strings(pc.utf8_trim_whitespace(texts), pd.RangeIndex(len(texts)))
+    return pa.array(pd.to_numeric(trimmed, errors="coerce").astype("Float64"))
+
+
 def _parse_number(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.str.strip(), errors="coerce").astype("Float64")
+    return pd.Series(pd.Float64Dtype().__from_arrow__(_each_distinct(values, _distinct_numbers)),
+                     index=values.index)
 
 
 def _parse_integer(values: pd.Series) -> pd.Series:
@@ -145,9 +154,13 @@ def _amount(text: str) -> str | None:
 
 
 def _parse_money(values: pd.Series) -> pd.Series:
-    cleaned = _each_distinct(values, lambda t: _python_where_needed(t, PLAIN_AMOUNT, _amount))
-    pounds = pd.to_numeric(_strings(cleaned, values.index), errors="coerce")
-    return (pounds * 100).round().astype("Int64")  # integer pence
+    def pence(texts: pa.Array) -> pa.Array:
+        cleaned = _python_where_needed(texts, PLAIN_AMOUNT, _amount)
+        pounds = pd.to_numeric(_strings(cleaned, pd.RangeIndex(len(texts))), errors="coerce")
+        return pa.array((pounds * 100).round().astype("Int64"))  # integer pence
+
+    return pd.Series(pd.Int64Dtype().__from_arrow__(_each_distinct(values, pence)),
+                     index=values.index)
 
 
 PARSERS: dict[ColumnType, Callable[[pd.Series], pd.Series]] = {
@@ -177,7 +190,8 @@ def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
         cells = extract.frame[column.name].to_numpy()
         texts = pa.array(cells, type=pa.large_string(), from_pandas=True)
         typed[column.name] = PARSERS[column.type](_strings(texts, index))
-        unparsed = texts.is_valid().to_numpy(zero_copy_only=False) & typed[column.name].isna()
+        unparsed = (texts.is_valid().to_numpy(zero_copy_only=False)
+                    & typed[column.name].isna().to_numpy())
         for position in np.flatnonzero(unparsed):
             findings.append(
                 Finding(
@@ -188,7 +202,7 @@ def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
                     f"found {shown(contract, column.name, cells[position])!r}",
                 )
             )
-    return pd.DataFrame(typed, index=index), findings
+    return pd.DataFrame(typed, index=index, copy=False), findings
 
 
 # --- single-file rules -----------------------------------------------------------------------
