@@ -215,12 +215,12 @@ def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
     index = extract.frame.index
     typed = {}
     findings: list[Finding] = []
-    for column in contract.columns:
-        cells = extract.frame[column.name].to_numpy()
+    # The frame's columns are the contract's, in order; one 2-D array avoids a lookup each.
+    for column, cells in zip(contract.columns, extract.frame.to_numpy().T, strict=True):
         texts = pa.array(cells, type=pa.large_string(), from_pandas=True)
         typed[column.name] = PARSERS[column.type](_strings(texts, index))
         unparsed = (texts.is_valid().to_numpy(zero_copy_only=False)
-                    & typed[column.name].isna().to_numpy())
+                    & np.asarray(typed[column.name].array.isna()))
         for position in np.flatnonzero(unparsed):
             findings.append(
                 Finding(
@@ -242,7 +242,8 @@ class _Rule:
     name: str
     severity: Severity
     column: str  # the column a finding is reported against
-    failing: Callable[[pd.DataFrame], np.ndarray]  # typed frame → positions of failing rows
+    # (typed frame, its columns by name) → positions of the failing rows
+    failing: Callable[[pd.DataFrame, dict[str, pd.Series]], np.ndarray]
     explain: Callable[[str], str]  # the found value, as printed → message
     shows: tuple[str, ...] = ()  # columns printed as the found value; default (column,)
 
@@ -261,7 +262,8 @@ def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
     def add(rule_id: str, severity: Severity, ok: Callable[[pd.Series], np.ndarray],
             explain: Callable[[str], str]) -> None:
         rules.append(_Rule(f"{column.name}.{rule_id}", severity, column.name,
-                           lambda typed: _where_false(ok(typed[column.name])), explain))
+                           lambda _typed, columns: _where_false(ok(columns[column.name])),
+                           explain))
 
     unit = "£" if column.type is ColumnType.MONEY else ""
     scale = 100 if column.type is ColumnType.MONEY else 1  # money is held in pence
@@ -279,13 +281,13 @@ def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
                 ),
             )
     if column.codes:
+        # A blank passes: the value set holds a null, which matches it.
+        known = pa.array((*column.codes, None), pa.large_string())
         add(
             "codes",
             Severity.ERROR,
-            lambda s, codes=column.codes: (
-                pc.is_in(_arrow(s), pa.array(codes, pa.large_string())).to_numpy(
-                    zero_copy_only=False) | s.isna().to_numpy()
-            ),
+            lambda s: pc.is_in(_arrow(s), value_set=known, skip_nulls=False).to_numpy(
+                zero_copy_only=False),
             lambda found, codes=column.codes: f"expected one of {', '.join(codes)}; found {found}",
         )
     if column.type is ColumnType.DATE and column.not_after_period_end:
@@ -299,9 +301,20 @@ def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
     return rules
 
 
-def _duplicate_keys(key: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
-    def failing(typed: pd.DataFrame) -> np.ndarray:
-        duplicated = typed.duplicated(list(key), keep=False).to_numpy()
+def _duplicated(columns: list[pd.Series]) -> np.ndarray:
+    """Rows whose values in ``columns`` occur together in another row too (blanks equal)."""
+    group = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        encoded = pc.dictionary_encode(pa.array(values.array), null_encoding="encode")
+        group = group * len(encoded.dictionary) + encoded.indices.to_numpy()
+        _, group = np.unique(group, return_inverse=True)  # keeps the numbers small
+    return np.bincount(group)[group] > 1
+
+
+def _duplicate_keys(key: tuple[str, ...]) -> Callable[[pd.DataFrame, dict[str, pd.Series]],
+                                                      np.ndarray]:
+    def failing(typed: pd.DataFrame, columns: dict[str, pd.Series]) -> np.ndarray:
+        duplicated = _duplicated([columns[c] for c in key])
         if not duplicated.any():
             return np.flatnonzero(duplicated)
         # A row with no value at all is not judged, and rows come in the order of their
@@ -324,7 +337,8 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
                 "not_nullable",
                 Severity.ERROR,
                 column.name,
-                lambda typed, c=column.name: np.flatnonzero(typed[c].isna().to_numpy()),
+                lambda _typed, columns, c=column.name: np.flatnonzero(
+                    np.asarray(columns[c].array.isna())),
                 lambda _found, e=expected: (
                     f"required value is missing: expected {e}; found a blank cell"
                 ),
@@ -344,7 +358,8 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
             rule.id,
             rule.severity,
             rule.column,
-            lambda typed, r=rule: _where_false(r.check(typed, end).to_numpy(dtype=bool)),
+            lambda typed, _columns, r=rule: _where_false(
+                r.check(typed, end).to_numpy(dtype=bool)),
             lambda found, r=rule: f"expected {r.description}; found {found}",
         ))
     return rules
@@ -355,8 +370,9 @@ def apply_rules(extract: ExtractFile, typed: pd.DataFrame, end: pd.Timestamp) ->
     frame = extract.frame
     findings = []
     reported: set[tuple[str, int]] = set()  # (rule, row): a row's blanks are reported once
+    columns = dict(typed.items())
     for rule in build_rules(contract, end):
-        for position in rule.failing(typed):
+        for position in rule.failing(typed, columns):
             row = int(frame.index[position])
             if (rule.name, row) in reported:
                 continue
