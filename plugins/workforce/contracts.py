@@ -168,35 +168,41 @@ CHARGE_RATE_WARNING_GBP = 120
 MONTHLY_SICKNESS_DAYS_MAX = 23  # working days in the longest month
 
 
-def _where_known(ok: pd.Series, *inputs: pd.Series) -> pd.Series:
-    """A rule only judges rows where its inputs are present (missing dates compare False)."""
-    missing = np.logical_or.reduce([i.isna().to_numpy() for i in inputs])
-    return pd.Series(ok.fillna(True).to_numpy(dtype=bool) | missing, index=ok.index)
+def _rows(ok: np.ndarray, frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(ok, index=frame.index)
+
+
+def _not_before(frame: pd.DataFrame, later: str, earlier: str) -> pd.Series:
+    """``later`` on or after ``earlier``; a rule only judges rows where both dates are present,
+    and a missing date (NaT) compares False."""
+    return _rows(~(frame[later].to_numpy() < frame[earlier].to_numpy()), frame)
 
 
 def _leave_not_before_start(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    leave, start = frame["leave_date"], frame["service_start_date"]
-    return _where_known(leave >= start, leave, start)
+    return _not_before(frame, "leave_date", "service_start_date")
 
 
 def _role_start_not_before_service_start(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    role_start, start = frame["role_start_date"], frame["service_start_date"]
-    return _where_known(role_start >= start, role_start, start)
+    return _not_before(frame, "role_start_date", "service_start_date")
 
 
 def _reason_given_for_leaver(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    return ~(frame["leave_date"].notna() & frame["leaving_reason"].isna())
+    leaver = ~np.isnat(frame["leave_date"].to_numpy())
+    return _rows(~(leaver & frame["leaving_reason"].array.isna()), frame)
 
 
 def _reason_only_for_leaver(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    return ~(frame["leave_date"].isna() & frame["leaving_reason"].notna())
+    leaver = ~np.isnat(frame["leave_date"].to_numpy())
+    return _rows(~(~leaver & ~frame["leaving_reason"].array.isna()), frame)
 
 
 def _line_cost_matches(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
     # Money is held in pence; the rate × hours product is rounded to the penny, 1p tolerance.
-    expected = (frame["hours"] * frame["charge_rate_gbp"]).round()
-    ok = (frame["line_cost_gbp"] - expected).abs() <= 1
-    return _where_known(ok, frame["hours"], frame["charge_rate_gbp"], frame["line_cost_gbp"])
+    # A missing input is NaN, which compares False, so the row is not judged.
+    hours, rate, cost = (frame[c].to_numpy(dtype="float64", na_value=np.nan)
+                         for c in ("hours", "charge_rate_gbp", "line_cost_gbp"))
+    with np.errstate(invalid="ignore"):  # inf × 0 is NaN: unknown, as pandas has it
+        return _rows(~(np.abs(cost - np.round(hours * rate)) > 1), frame)
 
 
 def _employee_fte_at_most_one(frame: pd.DataFrame, end: pd.Timestamp) -> pd.Series:
@@ -206,8 +212,7 @@ def _employee_fte_at_most_one(frame: pd.DataFrame, end: pd.Timestamp) -> pd.Seri
 
 
 def _placement_start_not_after_week(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    start, week = frame["placement_start_date"], frame["week_ending"]
-    return _where_known(start <= week, start, week)
+    return _not_before(frame, "week_ending", "placement_start_date")
 
 
 HR_STAFF = Contract(
