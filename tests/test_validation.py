@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from conftest import GOOD_MONTH, write_month
@@ -341,7 +342,7 @@ def test_valid_variations_have_no_findings(tmp_path: Path, edits: list[Edit]) ->
 
 
 def parse(column_type: ColumnType, *texts: str | None) -> list[object]:
-    values = PARSERS[column_type](pd.Series(texts, dtype="string")).astype(object)
+    values = pd.Series(PARSERS[column_type](pa.array(texts, pa.large_string()))).astype(object)
     return [None if pd.isna(v) else v for v in values]
 
 

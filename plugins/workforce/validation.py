@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.api.extensions import ExtensionArray
 from pandas.arrays import BooleanArray, FloatingArray, IntegerArray
 from pandas.core.arrays.masked import BaseMaskedArray
 
@@ -68,17 +69,17 @@ class ValidatedMonth:
 # \d) apply, as they did through pandas' ``.str`` methods.
 
 
-def _arrow(values: pd.Series) -> pa.Array:
-    return pa.array(values.array, type=pa.large_string())
+# A typed column: a pandas extension array, or numpy datetime64[s] for dates.
+Typed = ExtensionArray | np.ndarray
 
 
-def _strings(texts: pa.Array, index: pd.Index) -> pd.Series:
-    return pd.Series(pd.StringDtype().__from_arrow__(texts), index=index)
+def _strings(texts: pa.Array) -> ExtensionArray:
+    return pd.StringDtype().__from_arrow__(texts)
 
 
-def _each_distinct(values: pd.Series, parse: Callable[[pa.Array], pa.Array]) -> pa.Array:
+def _each_distinct(texts: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> pa.Array:
     """``parse`` applied to the column's distinct texts (never null), spread over the rows."""
-    encoded = pc.dictionary_encode(_arrow(values))
+    encoded = pc.dictionary_encode(texts)
     return parse(encoded.dictionary).take(encoded.indices)
 
 
@@ -99,19 +100,20 @@ def _trimmed_lower(texts: pa.Array) -> list[str]:
     return pc.utf8_lower(pc.utf8_trim_whitespace(texts)).to_pylist()
 
 
-def normalise_code(values: pd.Series) -> pd.Series:
-    def normalise(texts: pa.Array) -> pa.Array:
-        return pa.array([CODE_SEPARATORS.sub("_", t) for t in _trimmed_lower(texts)], texts.type)
+def normalise_code(texts: pa.Array) -> ExtensionArray:
+    def normalise(distinct: pa.Array) -> pa.Array:
+        return pa.array([CODE_SEPARATORS.sub("_", t) for t in _trimmed_lower(distinct)],
+                        distinct.type)
 
-    return _strings(_each_distinct(values, normalise), values.index)
+    return _strings(_each_distinct(texts, normalise))
 
 
-def _parse_flag(values: pd.Series) -> pd.Series:
+def _parse_flag(texts: pa.Array) -> ExtensionArray:
     def flag(texts: pa.Array) -> pa.Array:
         return pa.array([True if w in TRUE_WORDS else False if w in FALSE_WORDS else None
                          for w in _trimmed_lower(texts)], pa.bool_())
 
-    return _masked(_each_distinct(values, flag), values.index, BooleanArray, "bool")
+    return _masked(_each_distinct(texts, flag), BooleanArray, "bool")
 
 
 def _iso_date(text: str) -> str | None:
@@ -121,9 +123,10 @@ def _iso_date(text: str) -> str | None:
     return iso[:10] if ISO_DATE.match(iso) else None
 
 
-def _parse_date(values: pd.Series) -> pd.Series:
-    def date(texts: pa.Array) -> pa.Array:
-        iso = _python_where_needed(texts, PLAIN_DATE, _iso_date).to_numpy(zero_copy_only=False)
+def _parse_date(texts: pa.Array) -> np.ndarray:
+    def date(distinct: pa.Array) -> pa.Array:
+        iso = _python_where_needed(distinct, PLAIN_DATE, _iso_date).to_numpy(
+            zero_copy_only=False)
         try:
             # numpy reads plain ISO dates as pandas does, much faster, but all or nothing.
             days = iso.astype("datetime64[s]")
@@ -131,8 +134,7 @@ def _parse_date(values: pd.Series) -> pd.Series:
             days = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").to_numpy()
         return pa.array(days.astype("datetime64[s]"), from_pandas=True)
 
-    dates = _each_distinct(values, date).to_numpy(zero_copy_only=False)
-    return pd.Series(dates.astype("datetime64[s]"), index=values.index)
+    return _each_distinct(texts, date).to_numpy(zero_copy_only=False).astype("datetime64[s]")
 
 
 def _all_short_decimals(texts: pa.Array, longest: int) -> bool:
@@ -148,31 +150,30 @@ def _distinct_numbers(texts: pa.Array) -> pa.Array:
     trimmed = pc.utf8_trim_whitespace(texts)
     if _all_short_decimals(trimmed, 15):
         return pc.cast(trimmed, pa.float64())
-    numbers = pd.to_numeric(_strings(trimmed, pd.RangeIndex(len(texts))), errors="coerce")
+    numbers = pd.to_numeric(pd.Series(_strings(trimmed)), errors="coerce")
     return pa.array(numbers.astype("Float64"))
 
 
-def _masked(values: pa.Array, index: pd.Index, array: type[BaseMaskedArray],
-            numpy_type: str) -> pd.Series:
+def _masked(values: pa.Array, array: type[BaseMaskedArray], numpy_type: str
+            ) -> BaseMaskedArray:
     """A nullable pandas column from pyarrow's values, null as NA."""
     with np.errstate(invalid="ignore"):  # an infinite whole number, cast as pandas casts it
         filled = values.fill_null(np.zeros((), numpy_type).item())
         data = filled.to_numpy(zero_copy_only=False).astype(numpy_type)
-    return pd.Series(array(data, values.is_null().to_numpy(zero_copy_only=False)), index=index)
+    return array(data, values.is_null().to_numpy(zero_copy_only=False))
 
 
-def _parse_number(values: pd.Series) -> pd.Series:
-    return _masked(_each_distinct(values, _distinct_numbers), values.index, FloatingArray,
-                   "float64")
+def _parse_number(texts: pa.Array) -> ExtensionArray:
+    return _masked(_each_distinct(texts, _distinct_numbers), FloatingArray, "float64")
 
 
-def _parse_integer(values: pd.Series) -> pd.Series:
-    def whole(texts: pa.Array) -> pa.Array:
-        numbers = _distinct_numbers(texts)
+def _parse_integer(texts: pa.Array) -> ExtensionArray:
+    def whole(distinct: pa.Array) -> pa.Array:
+        numbers = _distinct_numbers(distinct)
         return pc.if_else(pc.equal(pc.round(numbers, round_mode="half_to_even"), numbers),
                           numbers, None)
 
-    return _masked(_each_distinct(values, whole), values.index, IntegerArray, "int64")
+    return _masked(_each_distinct(texts, whole), IntegerArray, "int64")
 
 
 def _amount(text: str) -> str | None:
@@ -180,22 +181,23 @@ def _amount(text: str) -> str | None:
     return cleaned if AMOUNT.match(cleaned) else None
 
 
-def _parse_money(values: pd.Series) -> pd.Series:
-    def pence(texts: pa.Array) -> pa.Array:
-        cleaned = _python_where_needed(texts, PLAIN_AMOUNT, _amount)
+def _parse_money(texts: pa.Array) -> ExtensionArray:
+    def pence(distinct: pa.Array) -> pa.Array:
+        cleaned = _python_where_needed(distinct, PLAIN_AMOUNT, _amount)
         if _all_short_decimals(cleaned.drop_null(), 12):  # under 10^12 pounds: pence exact
             return pc.round(pc.multiply(pc.cast(cleaned, pa.float64()), 100),
                             round_mode="half_to_even")
-        pounds = pd.to_numeric(_strings(cleaned, pd.RangeIndex(len(texts))), errors="coerce")
+        pounds = pd.to_numeric(pd.Series(_strings(cleaned)), errors="coerce")
         return pa.array((pounds * 100).round().astype("Int64"))
 
-    return _masked(_each_distinct(values, pence), values.index, IntegerArray, "int64")
+    return _masked(_each_distinct(texts, pence), IntegerArray, "int64")
 
 
-PARSERS: dict[ColumnType, Callable[[pd.Series], pd.Series]] = {
-    ColumnType.ID: lambda v: v.astype("string"),
-    ColumnType.TEXT: lambda v: v.astype("string"),
-    ColumnType.CODE: lambda v: normalise_code(v.astype("string")),
+# Each takes a column's text cells (pyarrow large strings, null for a blank cell).
+PARSERS: dict[ColumnType, Callable[[pa.Array], Typed]] = {
+    ColumnType.ID: _strings,
+    ColumnType.TEXT: _strings,
+    ColumnType.CODE: normalise_code,
     ColumnType.FLAG: _parse_flag,
     ColumnType.DATE: _parse_date,
     ColumnType.NUMBER: _parse_number,
@@ -209,18 +211,17 @@ def shown(contract: Contract, column: str, value: object) -> object:
     return WITHHELD if column in contract.personal_columns else value
 
 
-def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
-    """Typed copy of the extract's frame, and a finding for each cell that would not parse."""
+def type_columns(extract: ExtractFile) -> tuple[dict[str, Typed], list[Finding]]:
+    """The extract's columns typed, and a finding for each cell that would not parse."""
     contract = CONTRACTS[extract.kind]
     index = extract.frame.index
-    typed = {}
+    typed: dict[str, Typed] = {}
     findings: list[Finding] = []
     # The frame's columns are the contract's, in order; one 2-D array avoids a lookup each.
     for column, cells in zip(contract.columns, extract.frame.to_numpy().T, strict=True):
         texts = pa.array(cells, type=pa.large_string(), from_pandas=True)
-        typed[column.name] = PARSERS[column.type](_strings(texts, index))
-        unparsed = (texts.is_valid().to_numpy(zero_copy_only=False)
-                    & np.asarray(typed[column.name].array.isna()))
+        typed[column.name] = PARSERS[column.type](texts)
+        unparsed = texts.is_valid().to_numpy(zero_copy_only=False) & pd.isna(typed[column.name])
         for position in np.flatnonzero(unparsed):
             findings.append(
                 Finding(
@@ -231,7 +232,7 @@ def type_frame(extract: ExtractFile) -> tuple[pd.DataFrame, list[Finding]]:
                     f"found {shown(contract, column.name, cells[position])!r}",
                 )
             )
-    return pd.DataFrame(typed, index=index, copy=False), findings
+    return typed, findings
 
 
 # --- single-file rules -----------------------------------------------------------------------
@@ -243,7 +244,7 @@ class _Rule:
     severity: Severity
     column: str  # the column a finding is reported against
     # (typed frame, its columns by name) → positions of the failing rows
-    failing: Callable[[pd.DataFrame, dict[str, pd.Series]], np.ndarray]
+    failing: Callable[[pd.DataFrame, dict[str, Typed]], np.ndarray]
     explain: Callable[[str], str]  # the found value, as printed → message
     shows: tuple[str, ...] = ()  # columns printed as the found value; default (column,)
 
@@ -252,14 +253,14 @@ def _where_false(ok: np.ndarray) -> np.ndarray:
     return np.flatnonzero(~ok)
 
 
-def _numbers(values: pd.Series) -> np.ndarray:
+def _numbers(values: ExtensionArray) -> np.ndarray:
     return values.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
     rules: list[_Rule] = []
 
-    def add(rule_id: str, severity: Severity, ok: Callable[[pd.Series], np.ndarray],
+    def add(rule_id: str, severity: Severity, ok: Callable[[Typed], np.ndarray],
             explain: Callable[[str], str]) -> None:
         rules.append(_Rule(f"{column.name}.{rule_id}", severity, column.name,
                            lambda _typed, columns: _where_false(ok(columns[column.name])),
@@ -286,7 +287,7 @@ def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
         add(
             "codes",
             Severity.ERROR,
-            lambda s: pc.is_in(_arrow(s), value_set=known, skip_nulls=False).to_numpy(
+            lambda s: pc.is_in(pa.array(s), value_set=known, skip_nulls=False).to_numpy(
                 zero_copy_only=False),
             lambda found, codes=column.codes: f"expected one of {', '.join(codes)}; found {found}",
         )
@@ -294,26 +295,26 @@ def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
         add(
             "not_after_period_end",
             Severity.ERROR,
-            lambda s: ~(s.to_numpy() > end.to_datetime64()),  # a missing date (NaT) passes
+            lambda s: ~(s > end.to_datetime64()),  # a missing date (NaT) compares False
             lambda found: f"expected a date on or before the month end {end:%Y-%m-%d}; "
             f"found {found}",
         )
     return rules
 
 
-def _duplicated(columns: list[pd.Series]) -> np.ndarray:
+def _duplicated(columns: list[Typed]) -> np.ndarray:
     """Rows whose values in ``columns`` occur together in another row too (blanks equal)."""
     group = np.zeros(len(columns[0]), dtype=np.int64)
     for values in columns:
-        encoded = pc.dictionary_encode(pa.array(values.array), null_encoding="encode")
+        encoded = pc.dictionary_encode(pa.array(values), null_encoding="encode")
         group = group * len(encoded.dictionary) + encoded.indices.to_numpy()
         _, group = np.unique(group, return_inverse=True)  # keeps the numbers small
     return np.bincount(group)[group] > 1
 
 
-def _duplicate_keys(key: tuple[str, ...]) -> Callable[[pd.DataFrame, dict[str, pd.Series]],
+def _duplicate_keys(key: tuple[str, ...]) -> Callable[[pd.DataFrame, dict[str, Typed]],
                                                       np.ndarray]:
-    def failing(typed: pd.DataFrame, columns: dict[str, pd.Series]) -> np.ndarray:
+    def failing(typed: pd.DataFrame, columns: dict[str, Typed]) -> np.ndarray:
         duplicated = _duplicated([columns[c] for c in key])
         if not duplicated.any():
             return np.flatnonzero(duplicated)
@@ -337,8 +338,7 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
                 "not_nullable",
                 Severity.ERROR,
                 column.name,
-                lambda _typed, columns, c=column.name: np.flatnonzero(
-                    np.asarray(columns[c].array.isna())),
+                lambda _typed, columns, c=column.name: np.flatnonzero(pd.isna(columns[c])),
                 lambda _found, e=expected: (
                     f"required value is missing: expected {e}; found a blank cell"
                 ),
@@ -365,12 +365,12 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
     return rules
 
 
-def apply_rules(extract: ExtractFile, typed: pd.DataFrame, end: pd.Timestamp) -> list[Finding]:
+def apply_rules(extract: ExtractFile, typed: pd.DataFrame, columns: dict[str, Typed],
+                end: pd.Timestamp) -> list[Finding]:
     contract = CONTRACTS[extract.kind]
     frame = extract.frame
     findings = []
     reported: set[tuple[str, int]] = set()  # (rule, row): a row's blanks are reported once
-    columns = dict(typed.items())
     for rule in build_rules(contract, end):
         for position in rule.failing(typed, columns):
             row = int(frame.index[position])
@@ -404,8 +404,8 @@ def check_references(
         applies = values.notna().to_numpy()
         if ref.when:
             applies = applies & (source[ref.when[0]] == ref.when[1]).fillna(False).to_numpy(bool)
-        known = _arrow(frames[ref.target_kind][ref.target_column]).drop_null()
-        found = pc.is_in(_arrow(values), known).to_numpy(zero_copy_only=False)
+        known = pa.array(frames[ref.target_kind][ref.target_column].array).drop_null()
+        found = pc.is_in(pa.array(values.array), known).to_numpy(zero_copy_only=False)
         for position in np.flatnonzero(applies & ~found):
             findings.append(
                 Finding(
@@ -433,8 +433,9 @@ def validate_files(
         result.findings += findings
         if extract is None or errors(findings):
             continue
-        typed, findings = type_frame(extract)
-        result.findings += findings + apply_rules(extract, typed, end)
+        columns, findings = type_columns(extract)
+        typed = pd.DataFrame(columns, index=extract.frame.index, copy=False)
+        result.findings += findings + apply_rules(extract, typed, columns, end)
         result.files[kind] = extract
         result.frames[kind] = typed
     result.findings += check_references(result.files, result.frames)
