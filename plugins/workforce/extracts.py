@@ -261,18 +261,17 @@ def _canonical_frame(
         findings.append(Finding(file, None, None, f"the file has no data rows: a {kind} "
                                 "extract needs at least one"))
 
-    # Column by column: cells stripped, blanks as None (the first of a doubled column kept).
-    cells = dict.fromkeys(contract.column_names)
+    # Column by column into one block: cells stripped, blanks as None (the first of a doubled
+    # column kept; a column the file lacks all None).
+    cells = np.full((len(contract.column_names), len(body)), None, dtype=object)
+    filled: set[str] = set()
     for name, column in zip(columns, zip(*body, strict=True) if body else [()] * width,
                             strict=True):
-        if name is not None and cells[name] is None:
-            values = np.array(list(map(str.strip, column)), dtype=object)
+        if name is not None and name not in filled:
+            filled.add(name)
+            values = cells[contract.column_names.index(name)]
+            values[:] = list(map(str.strip, column))
             values[values == ""] = None
-            cells[name] = values
-    frame = pd.DataFrame(
-        {name: np.full(len(body), None, dtype=object) if values is None else values
-         for name, values in cells.items()},
-        index=[line - 2 for line in lines],
-        dtype=object,
-    )
+    frame = pd.DataFrame(cells.T, index=[line - 2 for line in lines],
+                         columns=contract.column_names, dtype=object)
     return ExtractFile(kind, path, checksum, len(body), frame), findings
