@@ -532,8 +532,11 @@ def main() -> None:
     for t in targets:
         how = " (estimated: 60 x one DAG run)" if t.get("measured") is False else ""
         print(f"  {'met   ' if t['met'] else 'MISSED'} {t['target']}: {t['figure']:.2f}{how}")
+    from workforce.version import code_version
+
     report = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "code_version": code_version(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
         "warehouse": "postgresql" if args.warehouse_url else "sqlite",
