@@ -19,7 +19,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray
 from pandas.arrays import BooleanArray, FloatingArray, IntegerArray
-from pandas.core.arrays.masked import BaseMaskedArray
 
 from workforce.contracts import (
     CONTRACTS,
@@ -154,8 +153,8 @@ def _distinct_numbers(texts: pa.Array) -> pa.Array:
     return pa.array(numbers.astype("Float64"))
 
 
-def _masked(values: pa.Array, array: type[BaseMaskedArray], numpy_type: str
-            ) -> BaseMaskedArray:
+def _masked(values: pa.Array, array: type[BooleanArray | FloatingArray | IntegerArray],
+            numpy_type: str) -> ExtensionArray:
     """A nullable pandas column from pyarrow's values, null as NA."""
     with np.errstate(invalid="ignore"):  # an infinite whole number, cast as pandas casts it
         filled = values.fill_null(np.zeros((), numpy_type).item())
