@@ -98,6 +98,14 @@ CASES: dict[str, tuple[list[Edit], list[Expected]]] = {
         [("caseloads", 0, {"open_cases": "18.5"})],
         [("caseloads.csv", 2, "open_cases", E, ("expected whole number", "found '18.5'"))],
     ),
+    "integer too large to hold": (
+        [("caseloads", 0, {"open_cases": "1e20"})],
+        [("caseloads.csv", 2, "open_cases", E, ("expected whole number", "found '1e20'"))],
+    ),
+    "money too large to hold": (
+        [("establishment", 1, {"annual_cost_gbp": "9" * 400})],
+        [("establishment.csv", 3, "annual_cost_gbp", E, ("pounds and pence",))],
+    ),
     "money type": (
         [("establishment", 1, {"annual_cost_gbp": "55k"})],
         [("establishment.csv", 3, "annual_cost_gbp", E, ("pounds and pence", "found '55k'"))],

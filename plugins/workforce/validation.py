@@ -46,6 +46,7 @@ AMOUNT = re.compile(r"^-?\d*\.?\d+$")
 PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PLAIN_AMOUNT = r"^-?[0-9]*\.?[0-9]+$"
 PLAIN_DECIMAL = r"^[0-9]+(?:\.[0-9]+)?$"
+LARGEST_EXACT = 2**53  # the largest whole number a float64 holds exactly
 
 
 @dataclass
@@ -166,11 +167,17 @@ def _parse_number(texts: pa.Array) -> ExtensionArray:
     return _masked(_each_distinct(texts, _distinct_numbers), FloatingArray, "float64")
 
 
+def _exact(numbers: pa.Array) -> pa.Array:
+    """Whether each whole number is one a float64 and an int64 both hold exactly: a larger
+    one (``1e20`` open cases) is refused, not wrapped round to a negative."""
+    return pc.less_equal(pc.abs(numbers), LARGEST_EXACT)
+
+
 def _parse_integer(texts: pa.Array) -> ExtensionArray:
     def whole(distinct: pa.Array) -> pa.Array:
         numbers = _distinct_numbers(distinct)
-        return pc.if_else(pc.equal(pc.round(numbers, round_mode="half_to_even"), numbers),
-                          numbers, None)
+        integral = pc.equal(pc.round(numbers, round_mode="half_to_even"), numbers)
+        return pc.if_else(pc.and_(integral, _exact(numbers)), numbers, None)
 
     return _masked(_each_distinct(texts, whole), IntegerArray, "int64")
 
@@ -186,8 +193,9 @@ def _parse_money(texts: pa.Array) -> ExtensionArray:
         if _all_short_decimals(cleaned.drop_null(), 12):  # under 10^12 pounds: pence exact
             return pc.round(pc.multiply(pc.cast(cleaned, pa.float64()), 100),
                             round_mode="half_to_even")
-        pounds = pd.to_numeric(pd.Series(_strings(cleaned)), errors="coerce")
-        return pa.array((pounds * 100).round().astype("Int64"))
+        pence = pa.array(pd.to_numeric(pd.Series(_strings(cleaned)), errors="coerce")
+                         .mul(100).round().astype("Float64"))
+        return pc.if_else(_exact(pence), pence, None)
 
     return _masked(_each_distinct(texts, pence), IntegerArray, "int64")
 
