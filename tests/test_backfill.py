@@ -12,7 +12,7 @@ Two set-ups:
 - ``compose``: what docker-compose.yml configures, without containers: its executor
   (Celery, a worker and the Redis broker) and auth manager, its airflow-init script run as
   written, every service it starts, a PostgreSQL warehouse, and its healthchecks run against
-  the services; one month. Runs when WORKFORCE_TEST_CELERY is set (make test-celery);
+  the services; one month. Runs when WORKFORCE_TEST_CELERY is set (make test-celery, CI);
   skipped when the Celery provider is not installed, or Redis is not there (unless
   WORKFORCE_TEST_REQUIRE_REDIS is set).
 """
