@@ -24,9 +24,15 @@ from workforce.warehouse.sql import query
 Row = dict[str, object]
 
 
-def _rows(engine: Engine, name: str, **params: object) -> list[Row]:
+def _rows(engine: Engine, name: str, dates: tuple[str, ...] = (),
+          **params: object) -> list[Row]:
+    """The query's rows as dicts, the ``dates`` columns as ``date`` on either backend."""
     with engine.connect() as connection:
-        return [dict(r._mapping) for r in connection.execute(query(name), params)]
+        rows = [dict(r._mapping) for r in connection.execute(query(name), params)]
+    for row in rows:
+        for column in dates:
+            row[column] = as_date(row[column])
+    return rows
 
 
 def as_date(value: object) -> dt.date | None:
@@ -118,21 +124,13 @@ def findings(engine: Engine, authority_code: str, first: Period, last: Period) -
 
 
 def sw_rows(engine: Engine, authority_code: str, first: Period, last: Period) -> list[Row]:
-    rows = _rows(engine, "report_sw_rows", authority_code=authority_code, first=str(first),
-                 last=str(last))
-    for row in rows:
-        for name in ("service_start_date", "leave_date"):
-            row[name] = as_date(row[name])
-    return rows
+    return _rows(engine, "report_sw_rows", ("service_start_date", "leave_date"),
+                 authority_code=authority_code, first=str(first), last=str(last))
 
 
 def agency_lines(engine: Engine, authority_code: str, period: Period) -> list[Row]:
-    rows = _rows(engine, "report_agency_lines", authority_code=authority_code,
-                 period=str(period))
-    for row in rows:
-        for name in ("week_ending", "placement_start_date"):
-            row[name] = as_date(row[name])
-    return rows
+    return _rows(engine, "report_agency_lines", ("week_ending", "placement_start_date"),
+                 authority_code=authority_code, period=str(period))
 
 
 def caseloads(engine: Engine, authority_code: str, period: Period) -> list[Row]:
