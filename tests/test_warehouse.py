@@ -19,7 +19,7 @@ from workforce.pipeline import load_authority_month, validate_authority_month
 from workforce.sample import write_sample
 from workforce.warehouse import create_schema, load_month, loaded_months, make_engine
 from workforce.warehouse import load as load_module
-from workforce.warehouse.load import warehouse_frames
+from workforce.warehouse.load import warehouse_rows
 
 TABLES = ["load_batch", "extract_file", "hr_staff", "establishment", "agency_spend",
           "caseloads", "validation_finding"]
@@ -197,11 +197,11 @@ def test_warnings_of_an_accepted_month_are_kept_as_data_quality_notes(
 
 def test_schema_columns_match_what_the_loader_writes(engine: Engine, landing: Path) -> None:
     month = validate_authority_month(landing, AUTHORITY, PERIOD)
-    frames = warehouse_frames(month, AUTHORITY, "x")
+    tables = warehouse_rows(month, AUTHORITY, "x")
     create_schema(engine)
     columns = inspect(engine)
     for kind in CONTRACTS:
-        assert {c["name"] for c in columns.get_columns(kind)} == set(frames[kind].columns)
+        assert {c["name"] for c in columns.get_columns(kind)} == set(tables[kind].columns)
 
 
 def _values(engine: Engine) -> dict[str, list[tuple]]:

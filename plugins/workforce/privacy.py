@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import logging
 import os
-from functools import cache
+from collections.abc import Iterable
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,10 @@ BAND_LOWS = np.array([low for low, _ in AGE_BANDS])
 BAND_HIGHS = np.array([np.inf if high is None else high for _, high in AGE_BANDS])
 BAND_LABELS = np.array([f"{low}-{high}" if high is not None else f"{low}+"
                         for low, high in AGE_BANDS], dtype=object)
+# Pseudonyms kept per process: the same workers come back every month, and a history import
+# or a national month would otherwise hash each of them again. A few hundred thousand
+# workers is a few tens of MiB.
+PSEUDONYMS_KEPT = 1 << 19
 
 
 def pseudonym_key() -> bytes:
@@ -39,31 +45,40 @@ def _warn_development_key() -> None:
     log.warning("%s is not set: using the development key (not for live data)", KEY_VARIABLE)
 
 
+@lru_cache(maxsize=PSEUDONYMS_KEPT)
+def _pseudonym(key: bytes, authority_code: str, worker_type: str, ref: str) -> str:
+    message = f"{authority_code}|{worker_type}|{ref}".encode()
+    return PREFIX[worker_type] + hmac.new(key, message, hashlib.sha256).hexdigest()[:11].upper()
+
+
+def pseudonyms(refs: Iterable[str | None], authority_code: str, worker_type: str, key: bytes
+               ) -> list[str | None]:
+    """Keyed hash of each worker reference (None stays None): stable across months, not
+    reversible without the key, and distinct between councils that reuse employee numbers."""
+    return [None if ref is None else _pseudonym(key, authority_code, worker_type, ref)
+            for ref in refs]
+
+
 def pseudonymise(refs: pd.Series, authority_code: str, worker_type: str, key: bytes) -> pd.Series:
-    """Keyed hash of each worker reference: stable across months, not reversible without the
-    key, and distinct between councils that reuse employee numbers."""
-    prefix = PREFIX[worker_type]
-
-    def one(ref: str) -> str:
-        message = f"{authority_code}|{worker_type}|{ref}".encode()
-        return prefix + hmac.new(key, message, hashlib.sha256).hexdigest()[:11].upper()
-
-    unique = refs.dropna().unique()
-    lookup = dict(zip(unique, map(one, unique), strict=True))
-    return refs.map(lookup)
+    """:func:`pseudonyms` of a series of references, as a series on the same index."""
+    values = refs.to_numpy(dtype=object, na_value=None)
+    return pd.Series(pseudonyms(values, authority_code, worker_type, key), index=refs.index,
+                     dtype=object)
 
 
-def age_band(birth_dates: pd.Series, on: pd.Timestamp) -> pd.Series:
-    """Age in whole years at ``on`` as a band such as '30-39'; the date itself is dropped."""
-    born = pd.to_datetime(birth_dates)
-    before_birthday = (born.dt.month > on.month) | (
-        (born.dt.month == on.month) & (born.dt.day > on.day)
-    )
-    age = (on.year - born.dt.year - before_birthday.astype("Int64")).to_numpy(
-        dtype=float, na_value=np.nan)
+def age_band(birth_dates: np.ndarray, on: dt.date) -> list[str | None]:
+    """Age in whole years at ``on`` as a band such as '30-39' (None where the date is
+    missing or in the future); the date itself is dropped."""
+    known = ~np.isnat(birth_dates)
+    days = birth_dates.astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    year = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (days - months).astype(np.int64) + 1
+    before_birthday = (month > on.month) | ((month == on.month) & (day > on.day))
+    age = on.year - year - before_birthday
     # Each age's band found by search, not band by band: a load bands thousands of rows.
     band = np.searchsorted(BAND_LOWS, age, side="right") - 1
-    known = ~np.isnan(age) & (band >= 0)
+    known &= band >= 0
     known[known] &= age[known] <= BAND_HIGHS[band[known]]
-    labels = np.where(known, BAND_LABELS[np.clip(band, 0, None)], None)
-    return pd.Series(labels, index=birth_dates.index, dtype="string")
+    return np.where(known, BAND_LABELS[np.clip(band, 0, None)], None).tolist()

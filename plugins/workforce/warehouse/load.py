@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
-from workforce.contracts import CONTRACTS, ColumnType
+from workforce.contracts import CONTRACTS, Column, ColumnType
 from workforce.findings import ExtractRejected
 from workforce.periods import Period
-from workforce.privacy import age_band, pseudonym_key, pseudonymise
+from workforce.privacy import age_band, pseudonym_key, pseudonyms
 from workforce.validation import ValidatedMonth
 from workforce.version import code_version
 from workforce.warehouse.schema import create_schema
@@ -68,7 +68,7 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> Lo
         current = connection.execute(query("current_load"), keys).first()
         if current is not None and current.load_id == load_id:
             return LoadResult(authority_code, month.period, load_id, rows, False, True)
-        tables = warehouse_frames(month, authority_code, load_id)
+        tables = warehouse_rows(month, authority_code, load_id)
         for statement in statements("delete_month"):
             connection.execute(statement, keys)
         loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -88,8 +88,8 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> Lo
             }
             for kind, extract in sorted(month.files.items())
         ]))
-        for kind, frame in tables.items():
-            _insert(connection, kind, Rows.of_frame(frame))
+        for kind, table in tables.items():
+            _insert(connection, kind, table)
         _insert(connection, "validation_finding", Rows.of_records([
             {
                 **keys,
@@ -107,44 +107,70 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> Lo
     return result
 
 
-def warehouse_frames(
-    month: ValidatedMonth, authority_code: str, load_id: str
-) -> dict[str, pd.DataFrame]:
+def warehouse_rows(month: ValidatedMonth, authority_code: str, load_id: str) -> dict[str, Rows]:
     """The typed extracts as warehouse rows: workers pseudonymised, birth dates banded,
-    money in pence, each row stamped with its authority, month, load and source row."""
+    money in pence, each row stamped with its authority, month, load and source row.
+
+    Built column by column straight from the validated columns: copying, renaming and
+    inserting into frames cost more than the conversion itself on councils' small files."""
     key = pseudonym_key()
-    end = pd.Timestamp(month.period.end)
-    frames = {}
+    stamp = {"authority_code": authority_code, "period": str(month.period), "load_id": load_id}
+    tables = {}
     for kind, typed in month.frames.items():
-        frame = typed.copy()
-        if kind == "hr_staff":
-            frame["worker_ref"] = pseudonymise(frame.pop("employee_id"), authority_code,
-                                               "employee", key)
-            frame["age_band"] = age_band(frame.pop("birth_date"), end)
-        elif kind == "agency_spend":
-            frame["worker_ref"] = pseudonymise(frame["worker_ref"], authority_code, "agency", key)
-        elif kind == "caseloads":
-            refs = frame["worker_ref"].copy()
-            for worker_type in ("employee", "agency"):
-                rows = frame["worker_type"] == worker_type
-                refs.loc[rows] = pseudonymise(frame.loc[rows, "worker_ref"], authority_code,
-                                          worker_type, key)
-            frame["worker_ref"] = refs
-        money = [c.name for c in CONTRACTS[kind].columns if c.type is ColumnType.MONEY]
-        frame = frame.rename(columns={c: c.removesuffix("_gbp") + "_pence" for c in money})
-        frame.insert(0, "source_row", frame.index + 2)
-        frame.insert(0, "load_id", load_id)
-        frame.insert(0, "period", str(month.period))
-        frame.insert(0, "authority_code", authority_code)
-        frames[kind] = frame
-    return frames
+        cells = {_stored_name(column): _cells(typed[column.name])
+                 for column in CONTRACTS[kind].columns}
+        _protect_personal_data(kind, cells, typed, authority_code, month.period.end, key)
+        tables[kind] = _stamped(stamp, (typed.index + 2).tolist(), cells)
+    return tables
+
+
+def _stored_name(column: Column) -> str:
+    """Money is stored in pence, and its column named so."""
+    if column.type is ColumnType.MONEY:
+        return column.name.removesuffix("_gbp") + "_pence"
+    return column.name
+
+
+def _cells(values: pd.Series) -> list:
+    """A typed column as the driver takes it: plain Python values, dates as ISO text (which
+    both backends store as the date), gaps as None."""
+    if values.dtype.kind == "M":
+        days = values.to_numpy()
+        text = np.datetime_as_string(days, unit="D").astype(object)
+        text[np.isnat(days)] = None
+        return text.tolist()
+    return values.array.to_numpy(dtype=object, na_value=None).tolist()
+
+
+def _protect_personal_data(kind: str, cells: dict[str, list], typed: pd.DataFrame,
+                           authority_code: str, end: dt.date, key: bytes) -> None:
+    """Replace the worker references by pseudonyms and the birth date by an age band."""
+    if kind == "hr_staff":
+        cells["worker_ref"] = pseudonyms(cells.pop("employee_id"), authority_code, "employee",
+                                         key)
+        cells["age_band"] = age_band(typed["birth_date"].to_numpy(), end)
+        del cells["birth_date"]
+    elif kind == "agency_spend":
+        cells["worker_ref"] = pseudonyms(cells["worker_ref"], authority_code, "agency", key)
+    elif kind == "caseloads":
+        # Each reference hashed as its row's worker type says (validation refuses any other).
+        cells["worker_ref"] = [
+            pseudonyms((ref,), authority_code, worker_type, key)[0]
+            for ref, worker_type in zip(cells["worker_ref"], cells["worker_type"], strict=True)
+        ]
+
+
+def _stamped(stamp: dict[str, str], source_rows: list[int], cells: dict[str, list]) -> Rows:
+    n = len(source_rows)
+    columns = {**{name: [value] * n for name, value in stamp.items()},
+               "source_row": source_rows, **cells}
+    return Rows(list(columns), list(zip(*columns.values(), strict=True)))
 
 
 @dataclass(frozen=True)
 class Rows:
     """Rows for one table as the database driver takes them: a tuple of plain Python values
-    per row (dates as ISO text, which both backends store as the date; gaps as None), in the
-    order of ``columns``."""
+    per row, in the order of ``columns``."""
 
     columns: list[str]
     values: list[tuple]
@@ -152,21 +178,6 @@ class Rows:
     @classmethod
     def of_records(cls, records: list[dict]) -> Rows:
         return cls(list(records[0]) if records else [], [tuple(r.values()) for r in records])
-
-    @classmethod
-    def of_frame(cls, frame: pd.DataFrame) -> Rows:
-        # Column by column in numpy, not cell by cell: converting values one at a time was
-        # most of a load's time.
-        cells = []
-        for _, values in frame.items():
-            if pd.api.types.is_datetime64_any_dtype(values):
-                days = values.to_numpy()
-                text = np.datetime_as_string(days, unit="D").astype(object)
-                text[np.isnat(days)] = None
-                cells.append(text.tolist())
-            else:
-                cells.append(values.to_numpy(dtype=object, na_value=None).tolist())
-        return cls(list(frame.columns), list(zip(*cells, strict=True)))
 
 
 def _insert(connection: Connection, name: str, rows: Rows) -> None:
