@@ -65,9 +65,9 @@ def test_encodings_keep_the_pound_sign(tmp_path: Path, encoding: str) -> None:
     (result,) = validate_paths([path])
     assert result.findings == []
     extract = result.files["establishment"]
-    assert extract.frame.columns[0] == "post_id"  # no byte-order mark left on the header
-    assert extract.frame.at[0, "team_name"] == TEAM
-    assert extract.frame.at[0, "annual_cost_gbp"] == "£1,234.00"
+    assert extract.cells.column_names[0] == "post_id"  # no byte-order mark left on the header
+    assert extract.text("team_name", 0) == TEAM
+    assert extract.text("annual_cost_gbp", 0) == "£1,234.00"
     typed = result.frames["establishment"]
     assert typed.at[0, "team_name"] == TEAM
     assert typed["annual_cost_gbp"].tolist() == [123400, 5500000, 4800000, 7000000]
@@ -138,8 +138,8 @@ def test_excel_month_reads_the_same_as_csv(tmp_path: Path) -> None:
     for kind in month:
         pd.testing.assert_frame_equal(from_excel.frames[kind], from_csv.frames[kind])
     assert from_excel.frames["hr_staff"].at[1, "employee_id"] == "2002"
-    assert from_excel.files["agency_spend"].frame.at[0, "week_ending"] == "2025-03-07"
-    assert from_excel.files["agency_spend"].frame.at[1, "hours"] == "30.5"
+    assert from_excel.files["agency_spend"].text("week_ending", 0) == "2025-03-07"
+    assert from_excel.files["agency_spend"].text("hours", 1) == "30.5"
 
 
 def test_excel_cells_keep_their_spreadsheet_row_numbers(tmp_path: Path) -> None:
@@ -215,7 +215,7 @@ def test_mapping_passed_directly(tmp_path: Path) -> None:
     extract, findings = read_extract(path, "hr_staff", {"employee number": "employee_id"})
     assert findings == []
     assert extract is not None
-    assert extract.frame["employee_id"].tolist() == ["E001", "E002", "E003"]
+    assert extract.cells["employee_id"].to_pylist() == ["E001", "E002", "E003"]
 
 
 # --- headers -------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def test_team_name_is_a_contract_column_of_establishment(tmp_path: Path) -> None
     extract, findings = read_extract(path, "establishment")
     assert findings == []
     assert extract is not None
-    assert extract.frame["team_name"].tolist()[0] == "Child Protection North"
+    assert extract.text("team_name", 0) == "Child Protection North"
 
 
 def test_headers_match_ignoring_case_spaces_and_punctuation(tmp_path: Path) -> None:
@@ -261,7 +261,10 @@ def test_headers_match_ignoring_case_spaces_and_punctuation(tmp_path: Path) -> N
     extract, findings = read_extract(path, "caseloads")
     assert findings == []
     assert extract is not None
-    assert extract.frame.iloc[0].tolist() == ["E001", "employee", "3", "1", None, None]
+    assert extract.cells.slice(0, 1).to_pylist() == [
+        {"worker_ref": "E001", "worker_type": "employee", "open_cases": "3", "cp_cases": "1",
+         "cla_cases": None, "cin_cases": None}
+    ]
 
 
 def test_missing_and_doubled_columns(tmp_path: Path) -> None:
@@ -285,7 +288,7 @@ def test_blank_lines_keep_the_row_numbers_a_person_sees(tmp_path: Path) -> None:
     assert findings == []
     assert extract is not None
     assert extract.rows == 2
-    assert extract.frame.index.tolist() == [1, 4]  # spreadsheet rows 3 and 6
+    assert extract.row_numbers.tolist() == [3, 6]
     (result,) = validate_paths([path], PERIOD, "TST")
     assert [(f.row, f.column) for f in result.findings] == [(6, "open_cases")]
 

@@ -6,12 +6,15 @@ column, code or rule added here is checked, loaded and documented with no second
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.extensions import ExtensionArray
 
 
 class ColumnType(StrEnum):
@@ -86,8 +89,12 @@ class Column:
     not_after_period_end: bool = True  # only read for dates
 
 
-# A row rule sees the parsed frame and the period end and returns True for good rows.
-RowCheck = Callable[[pd.DataFrame, pd.Timestamp], pd.Series]
+# A typed column: a pandas extension array (text, flags, numbers, pence), or numpy
+# datetime64[s] for dates.
+Typed = ExtensionArray | np.ndarray
+# A row rule sees the file's typed columns by name and the period end, and returns True for
+# good rows.
+RowCheck = Callable[[Mapping[str, Typed], np.datetime64], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -168,51 +175,56 @@ CHARGE_RATE_WARNING_GBP = 120
 MONTHLY_SICKNESS_DAYS_MAX = 23  # working days in the longest month
 
 
-def _rows(ok: np.ndarray, frame: pd.DataFrame) -> pd.Series:
-    return pd.Series(ok, index=frame.index)
-
-
-def _not_before(frame: pd.DataFrame, later: str, earlier: str) -> pd.Series:
+def _not_before(columns: Mapping[str, Typed], later: str, earlier: str) -> np.ndarray:
     """``later`` on or after ``earlier``; a rule only judges rows where both dates are present,
     and a missing date (NaT) compares False."""
-    return _rows(~(frame[later].to_numpy() < frame[earlier].to_numpy()), frame)
+    return ~(columns[later] < columns[earlier])
 
 
-def _leave_not_before_start(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    return _not_before(frame, "leave_date", "service_start_date")
+def _leave_not_before_start(columns: Mapping[str, Typed], _end: np.datetime64) -> np.ndarray:
+    return _not_before(columns, "leave_date", "service_start_date")
 
 
-def _role_start_not_before_service_start(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    return _not_before(frame, "role_start_date", "service_start_date")
+def _role_start_not_before_service_start(columns: Mapping[str, Typed], _end: np.datetime64
+                                         ) -> np.ndarray:
+    return _not_before(columns, "role_start_date", "service_start_date")
 
 
-def _reason_given_for_leaver(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    leaver = ~np.isnat(frame["leave_date"].to_numpy())
-    return _rows(~(leaver & frame["leaving_reason"].array.isna()), frame)
+def _reason_given_for_leaver(columns: Mapping[str, Typed], _end: np.datetime64) -> np.ndarray:
+    leaver = ~np.isnat(columns["leave_date"])
+    return ~(leaver & pd.isna(columns["leaving_reason"]))
 
 
-def _reason_only_for_leaver(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    leaver = ~np.isnat(frame["leave_date"].to_numpy())
-    return _rows(~(~leaver & ~frame["leaving_reason"].array.isna()), frame)
+def _reason_only_for_leaver(columns: Mapping[str, Typed], _end: np.datetime64) -> np.ndarray:
+    leaver = ~np.isnat(columns["leave_date"])
+    return ~(~leaver & ~pd.isna(columns["leaving_reason"]))
 
 
-def _line_cost_matches(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
+def _line_cost_matches(columns: Mapping[str, Typed], _end: np.datetime64) -> np.ndarray:
     # Money is held in pence; the rate × hours product is rounded to the penny, 1p tolerance.
     # A missing input is NaN, which compares False, so the row is not judged.
-    hours, rate, cost = (frame[c].to_numpy(dtype="float64", na_value=np.nan)
+    hours, rate, cost = (columns[c].to_numpy(dtype="float64", na_value=np.nan)
                          for c in ("hours", "charge_rate_gbp", "line_cost_gbp"))
     with np.errstate(invalid="ignore"):  # inf × 0 is NaN: unknown, as pandas has it
-        return _rows(~(np.abs(cost - np.round(hours * rate)) > 1), frame)
+        return ~(np.abs(cost - np.round(hours * rate)) > 1)
 
 
-def _employee_fte_at_most_one(frame: pd.DataFrame, end: pd.Timestamp) -> pd.Series:
-    in_post = frame["leave_date"].isna() | (frame["leave_date"] > end)
-    total = frame["fte"].where(in_post, 0).groupby(frame["employee_id"]).transform("sum")
-    return ~(in_post & (total > 1 + 1e-9)).fillna(False).astype(bool)
+def _employee_fte_at_most_one(columns: Mapping[str, Typed], end: np.datetime64) -> np.ndarray:
+    # Summed per employee over the assignments in post at the month end (a missing FTE counts
+    # as 0); a row without an employee is not judged.
+    leave = columns["leave_date"]
+    in_post = np.isnat(leave) | (leave > end)
+    fte = columns["fte"].to_numpy(dtype="float64", na_value=0.0)
+    employee = pc.dictionary_encode(pa.array(columns["employee_id"])).indices
+    known = employee.is_valid().to_numpy(zero_copy_only=False)
+    group = employee.fill_null(0).to_numpy(zero_copy_only=False)
+    total = np.bincount(group, weights=np.where(in_post & known, fte, 0.0))[group]
+    return ~(in_post & known & (total > 1 + 1e-9))
 
 
-def _placement_start_not_after_week(frame: pd.DataFrame, _end: pd.Timestamp) -> pd.Series:
-    return _not_before(frame, "week_ending", "placement_start_date")
+def _placement_start_not_after_week(columns: Mapping[str, Typed], _end: np.datetime64
+                                    ) -> np.ndarray:
+    return _not_before(columns, "week_ending", "placement_start_date")
 
 
 HR_STAFF = Contract(

@@ -1,8 +1,8 @@
 """Reading extract files into canonical frames of text.
 
 Councils send CSV in UTF-8, UTF-8 with a byte-order mark or Windows-1252, or Excel
-workbooks, each with their own headers. This module turns any of them into a frame whose
-columns are the contract's names and whose cells are text (``None`` when empty), or into
+workbooks, each with their own headers. This module turns any of them into a table whose
+columns are the contract's names and whose cells are text (null when empty), or into
 findings that say in a plain sentence why the file cannot be read. Typing the values is
 validation's job.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 from python_calamine import CalamineError, CalamineWorkbook
 
 from workforce.contracts import CONTRACTS, KINDS, NAME_HEADER_PATTERN, Severity
@@ -27,6 +27,7 @@ from workforce.findings import Finding
 EXTENSIONS = (".csv", ".xlsx")
 ZIP_MAGIC = b"PK\x03\x04"
 OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+TEXT = pa.large_string()
 
 # (spreadsheet row number, cells) for each non-blank row: blank rows are skipped, but findings
 # must still name the row a person sees when they open the file.
@@ -38,14 +39,24 @@ class ExtractFile:
     kind: str
     path: Path
     sha256: str
-    rows: int
-    # All canonical columns, text cells; the index is the spreadsheet row number - 2 (the first
-    # data row under a header in row 1 is 0; blank rows leave gaps).
-    frame: pd.DataFrame
+    # All canonical columns, in the contract's order: cells trimmed, null when blank (every
+    # cell null in a column the file lacks).
+    cells: pa.Table
+    # The spreadsheet row number of each data row (the first under a header in row 1 is 2;
+    # blank rows leave gaps), as findings must name the row a person sees.
+    row_numbers: np.ndarray
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def rows(self) -> int:
+        return len(self.row_numbers)
+
+    def text(self, column: str, position: int) -> str | None:
+        """The cell as found (trimmed), for a finding to quote."""
+        return self.cells.column(column)[position].as_py()
 
 
 def sha256_of(data: bytes) -> str:
@@ -88,7 +99,7 @@ def kind_of(path: Path) -> str | None:
 def read_extract(
     path: Path, kind: str, header_mapping: dict[str, str] | None = None
 ) -> tuple[ExtractFile | None, list[Finding]]:
-    """Read one extract file; on a structural problem return no frame and say why."""
+    """Read one extract file; on a structural problem return no table and say why."""
     file = str(path)
 
     def refuse(message: str, row: int | None = None, column: str | None = None):
@@ -105,15 +116,26 @@ def read_extract(
     if path.suffix.lower() == ".xlsx":
         if not is_zip:
             return refuse("the file is named .xlsx but is not an Excel workbook")
-        rows, problem = _xlsx_rows(data)
+        grid, problem = _xlsx_grid(data, file)
     else:
         if is_zip:
             return refuse("the file is named .csv but is an Excel workbook: save it as .xlsx")
-        rows, problem = _csv_rows(data)
+        grid, problem = _csv_grid(data, file)
     if problem:
         return refuse(problem)
-    assert rows is not None
-    return _canonical_frame(path, kind, rows, header_mapping or {}, sha256_of(data))
+    assert grid is not None
+    return _canonical(path, kind, grid, header_mapping or {}, sha256_of(data))
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """A file's non-blank rows by position, before its headers are matched to the contract."""
+
+    header_line: int
+    headers: list[str]
+    row_numbers: np.ndarray
+    columns: list[tuple[str, ...]]  # each header position's cells, as read
+    findings: list[Finding]  # rows that are not as wide as the header
 
 
 def _decode(data: bytes) -> tuple[str | None, str | None]:
@@ -133,11 +155,16 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
         )
 
 
-def _csv_rows(data: bytes) -> tuple[Rows | None, str | None]:
+def _csv_grid(data: bytes, file: str) -> tuple[_Grid | None, str | None]:
     text, problem = _decode(data)
     if problem:
         return None, problem
     assert text is not None
+    rows, problem = _csv_rows(text)
+    return (None, problem) if problem else (_grid(rows, file), None)
+
+
+def _csv_rows(text: str) -> tuple[Rows | None, str | None]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = [(n, row) for n, row in enumerate(reader, start=1) if "".join(row).strip()]
@@ -168,7 +195,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes) -> tuple[Rows | None, str | None]:
+def _xlsx_grid(data: bytes, file: str) -> tuple[_Grid | None, str | None]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
@@ -181,11 +208,40 @@ def _xlsx_rows(data: bytes) -> tuple[Rows | None, str | None]:
     ]
     if not rows:
         return None, "the workbook's first sheet is empty: expected a header row and data rows"
-    return rows, None
+    return _grid(rows, file), None
 
 
-def _canonical_frame(
-    path: Path, kind: str, rows: Rows, mapping: dict[str, str], checksum: str
+def _grid(rows: Rows, file: str) -> _Grid:
+    """The rows as columns; a row not as wide as the header is made so, with a finding
+    unless only empty cells are cut."""
+    header_line, headers = rows[0]
+    width = len(headers)
+    lines = [line for line, _ in rows[1:]]
+    body = [row for _, row in rows[1:]]
+    findings = []
+    # Rows of the header's width are the rule; only the others are looked at one by one.
+    for i in np.flatnonzero(np.fromiter(map(len, body), int, len(body)) != width):
+        row = body[i]
+        # Trailing empty cells are harmless; anything else means a broken row.
+        if len(row) > width and not "".join(row[width:]).strip():
+            body[i] = row[:width]
+        else:
+            findings.append(
+                Finding(
+                    file,
+                    lines[i],
+                    None,
+                    f"row has {len(row)} fields but the header has {width}; "
+                    "the file may be truncated or a value contains an unquoted comma",
+                )
+            )
+            body[i] = (row + [""] * width)[:width]
+    columns = list(zip(*body, strict=True)) if body else [()] * width
+    return _Grid(header_line, headers, np.array(lines, dtype=np.int64), columns, findings)
+
+
+def _canonical(
+    path: Path, kind: str, grid: _Grid, mapping: dict[str, str], checksum: str
 ) -> tuple[ExtractFile | None, list[Finding]]:
     contract = CONTRACTS[kind]
     file = str(path)
@@ -193,9 +249,9 @@ def _canonical_frame(
     lookup = {normalise_header(k): v for k, v in mapping.items()}
     canonical = set(contract.column_names)
 
-    header_line, headers = rows[0]
+    header_line = grid.header_line
     columns: list[str | None] = []  # canonical name per position, None to drop
-    for header in headers:
+    for header in grid.headers:
         norm = normalise_header(header)
         name = lookup.get(norm, norm)
         if name in canonical:
@@ -235,43 +291,19 @@ def _canonical_frame(
                     file, header_line, column.name, "required column is missing from the header"
                 )
             )
-
-    width = len(headers)
-    lines = [line for line, _ in rows[1:]]
-    body = [row for _, row in rows[1:]]
-    # Rows of the header's width are the rule; only the others are looked at one by one.
-    for i in np.flatnonzero(np.fromiter(map(len, body), int, len(body)) != width):
-        row = body[i]
-        # Trailing empty cells are harmless; anything else means a broken row.
-        if len(row) > width and not "".join(row[width:]).strip():
-            body[i] = row[:width]
-        else:
-            findings.append(
-                Finding(
-                    file,
-                    lines[i],
-                    None,
-                    f"row has {len(row)} fields but the header has {width}; "
-                    "the file may be truncated or a value contains an unquoted comma",
-                )
-            )
-            body[i] = (row + [""] * width)[:width]
-
-    if len(body) < contract.min_rows:
+    findings += grid.findings
+    if len(grid.row_numbers) < contract.min_rows:
         findings.append(Finding(file, None, None, f"the file has no data rows: a {kind} "
                                 "extract needs at least one"))
 
-    # Column by column into one block: cells stripped, blanks as None (the first of a doubled
-    # column kept; a column the file lacks all None).
-    cells = np.full((len(contract.column_names), len(body)), None, dtype=object)
-    filled: set[str] = set()
-    for name, column in zip(columns, zip(*body, strict=True) if body else [()] * width,
-                            strict=True):
-        if name is not None and name not in filled:
-            filled.add(name)
-            values = cells[contract.column_names.index(name)]
-            values[:] = list(map(str.strip, column))
-            values[values == ""] = None
-    frame = pd.DataFrame(cells.T, index=[line - 2 for line in lines],
-                         columns=contract.column_names, dtype=object)
-    return ExtractFile(kind, path, checksum, len(body), frame), findings
+    # The first of a doubled column is kept; a column the file lacks is all null.
+    blank = pa.nulls(len(grid.row_numbers), TEXT)
+    cells = [_stripped(grid.columns[columns.index(name)]) if name in columns else blank
+             for name in contract.column_names]
+    table = pa.Table.from_arrays(cells, names=contract.column_names)
+    return ExtractFile(kind, path, checksum, table, grid.row_numbers), findings
+
+
+def _stripped(cells: tuple[str, ...]) -> pa.Array:
+    """The cells without surrounding spaces, a blank one as null."""
+    return pa.array([text or None for text in map(str.strip, cells)], TEXT)

@@ -3,7 +3,7 @@
 Single-file rules (required values, codes, ranges, duplicate keys, dates after the month end,
 the contract's row rules) are generated from the contract and run over whole columns at once;
 a finding is built only for a row that fails. Rules across files (references between
-extracts) are set lookups over the typed frames.
+extracts) are set lookups over the typed columns.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from workforce.contracts import (
     ColumnType,
     Contract,
     Severity,
+    Typed,
 )
 from workforce.extracts import ExtractFile, find_month_files, read_extract
 from workforce.findings import Finding, errors
@@ -51,26 +52,30 @@ LARGEST_EXACT = 2**53  # the largest whole number a float64 holds exactly
 
 @dataclass
 class ValidatedMonth:
-    """The month's typed frames, the files they came from, and every finding."""
+    """The month's typed columns, the files they came from, and every finding."""
 
     period: Period
     files: dict[str, ExtractFile] = field(default_factory=dict)
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Each file's typed columns by name, in the contract's order, a value per data row.
+    columns: dict[str, dict[str, Typed]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not errors(self.findings)
 
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The typed columns as frames, to look at: indexed by spreadsheet row number - 2, as
+        the warehouse's source rows count. The pipeline itself reads the columns."""
+        return {kind: pd.DataFrame(columns, index=self.files[kind].row_numbers - 2)
+                for kind, columns in self.columns.items()}
+
 
 # --- typing the text cells ---------------------------------------------------------------
 # Each distinct text of a column is typed once and spread back over its rows: a month repeats
 # the same codes, flags, dates and amounts many times. Python's ``re`` rules (Unicode \s and
 # \d) apply, as they did through pandas' ``.str`` methods.
-
-
-# A typed column: a pandas extension array, or numpy datetime64[s] for dates.
-Typed = ExtensionArray | np.ndarray
 
 
 def _strings(texts: pa.Array) -> ExtensionArray:
@@ -218,28 +223,47 @@ def shown(contract: Contract, column: str, value: object) -> object:
     return WITHHELD if column in contract.personal_columns else value
 
 
-def type_columns(extract: ExtractFile) -> tuple[dict[str, Typed], list[Finding]]:
-    """The extract's columns typed, and a finding for each cell that would not parse."""
+def type_columns(extracts: list[ExtractFile]) -> list[tuple[dict[str, Typed], list[Finding]]]:
+    """Each extract's columns typed, and a finding for each cell that would not parse.
+
+    All the columns of one type, over all the files, are typed as one array and handed back
+    in slices: the cost is mostly per call, not per cell, and a month's files have 46 columns
+    of only 8 types."""
+    by_type: dict[ColumnType, list[tuple[int, Column, pa.Array]]] = {}
+    for i, extract in enumerate(extracts):
+        for column, cells in zip(CONTRACTS[extract.kind].columns, extract.cells.columns,
+                                 strict=True):
+            by_type.setdefault(column.type, []).append((i, column, cells.combine_chunks()))
+    typed: list[dict[str, Typed]] = [{} for _ in extracts]
+    unparsed: list[dict[str, np.ndarray]] = [{} for _ in extracts]
+    for column_type, members in by_type.items():
+        texts = pa.concat_arrays([cells for _, _, cells in members])
+        values = PARSERS[column_type](texts)
+        failed = texts.is_valid().to_numpy(zero_copy_only=False) & pd.isna(values)
+        start = 0
+        for i, column, cells in members:
+            stop = start + len(cells)
+            typed[i][column.name] = values[start:stop]
+            unparsed[i][column.name] = np.flatnonzero(failed[start:stop])
+            start = stop
+    return [(typed[i], _unparsed_findings(extract, unparsed[i]))
+            for i, extract in enumerate(extracts)]
+
+
+def _unparsed_findings(extract: ExtractFile, unparsed: dict[str, np.ndarray]) -> list[Finding]:
+    """Findings for the cells that would not parse, column by column in the contract's order."""
     contract = CONTRACTS[extract.kind]
-    index = extract.frame.index
-    typed: dict[str, Typed] = {}
-    findings: list[Finding] = []
-    # The frame's columns are the contract's, in order; one 2-D array avoids a lookup each.
-    for column, cells in zip(contract.columns, extract.frame.to_numpy().T, strict=True):
-        texts = pa.array(cells, type=pa.large_string(), from_pandas=True)
-        typed[column.name] = PARSERS[column.type](texts)
-        unparsed = texts.is_valid().to_numpy(zero_copy_only=False) & pd.isna(typed[column.name])
-        for position in np.flatnonzero(unparsed):
-            findings.append(
-                Finding(
-                    str(extract.path),
-                    int(index[position]) + 2,
-                    column.name,
-                    f"expected {TYPE_DESCRIPTIONS[column.type]}; "
-                    f"found {shown(contract, column.name, cells[position])!r}",
-                )
-            )
-    return typed, findings
+    return [
+        Finding(
+            str(extract.path),
+            int(extract.row_numbers[position]),
+            column.name,
+            f"expected {TYPE_DESCRIPTIONS[column.type]}; "
+            f"found {shown(contract, column.name, extract.text(column.name, position))!r}",
+        )
+        for column in contract.columns
+        for position in unparsed[column.name]
+    ]
 
 
 # --- single-file rules -----------------------------------------------------------------------
@@ -250,8 +274,8 @@ class _Rule:
     name: str
     severity: Severity
     column: str  # the column a finding is reported against
-    # (typed frame, its columns by name) → positions of the failing rows
-    failing: Callable[[pd.DataFrame, dict[str, Typed]], np.ndarray]
+    # the file's typed columns by name → positions of the failing rows
+    failing: Callable[[dict[str, Typed]], np.ndarray]
     explain: Callable[[str], str]  # the found value, as printed → message
     shows: tuple[str, ...] = ()  # columns printed as the found value; default (column,)
 
@@ -270,7 +294,7 @@ def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
     def add(rule_id: str, severity: Severity, ok: Callable[[Typed], np.ndarray],
             explain: Callable[[str], str]) -> None:
         rules.append(_Rule(f"{column.name}.{rule_id}", severity, column.name,
-                           lambda _typed, columns: _where_false(ok(columns[column.name])),
+                           lambda columns: _where_false(ok(columns[column.name])),
                            explain))
 
     unit = "£" if column.type is ColumnType.MONEY else ""
@@ -319,15 +343,14 @@ def _duplicated(columns: list[Typed]) -> np.ndarray:
     return np.bincount(group)[group] > 1
 
 
-def _duplicate_keys(key: tuple[str, ...]) -> Callable[[pd.DataFrame, dict[str, Typed]],
-                                                      np.ndarray]:
-    def failing(typed: pd.DataFrame, columns: dict[str, Typed]) -> np.ndarray:
+def _duplicate_keys(key: tuple[str, ...]) -> Callable[[dict[str, Typed]], np.ndarray]:
+    def failing(columns: dict[str, Typed]) -> np.ndarray:
         duplicated = _duplicated([columns[c] for c in key])
         if not duplicated.any():
             return np.flatnonzero(duplicated)
         # A row with no value at all is not judged, and rows come in the order of their
         # first value's column (as the schema library reported them, column by column).
-        present = typed.notna().to_numpy()
+        present = np.column_stack([~pd.isna(values) for values in columns.values()])
         rows = np.flatnonzero(duplicated & present.any(axis=1))
         return rows[np.argsort(present[rows].argmax(axis=1), kind="stable")]
 
@@ -345,7 +368,7 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
                 "not_nullable",
                 Severity.ERROR,
                 column.name,
-                lambda _typed, columns, c=column.name: np.flatnonzero(pd.isna(columns[c])),
+                lambda columns, c=column.name: np.flatnonzero(pd.isna(columns[c])),
                 lambda _found, e=expected: (
                     f"required value is missing: expected {e}; found a blank cell"
                 ),
@@ -365,30 +388,27 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
             rule.id,
             rule.severity,
             rule.column,
-            lambda typed, _columns, r=rule: _where_false(
-                r.check(typed, end).to_numpy(dtype=bool)),
+            lambda columns, r=rule: _where_false(r.check(columns, end.to_datetime64())),
             lambda found, r=rule: f"expected {r.description}; found {found}",
         ))
     return rules
 
 
-def apply_rules(extract: ExtractFile, typed: pd.DataFrame, columns: dict[str, Typed],
-                end: pd.Timestamp) -> list[Finding]:
+def apply_rules(extract: ExtractFile, columns: dict[str, Typed], end: pd.Timestamp
+                ) -> list[Finding]:
     contract = CONTRACTS[extract.kind]
-    frame = extract.frame
     findings = []
     reported: set[tuple[str, int]] = set()  # (rule, row): a row's blanks are reported once
     for rule in build_rules(contract, end):
-        for position in rule.failing(typed, columns):
-            row = int(frame.index[position])
-            if (rule.name, row) in reported:
+        for position in rule.failing(columns):
+            if (rule.name, position) in reported:
                 continue
-            reported.add((rule.name, row))
-            found = [_printed(contract, c, frame.at[row, c]) for c in rule.shows or
+            reported.add((rule.name, position))
+            found = [_printed(contract, c, extract.text(c, position)) for c in rule.shows or
                      (rule.column,)]
             message = rule.explain(found[0] if len(found) == 1 else f"({', '.join(found)})")
-            findings.append(Finding(str(extract.path), row + 2, rule.column, message,
-                                    rule.severity))
+            findings.append(Finding(str(extract.path), int(extract.row_numbers[position]),
+                                    rule.column, message, rule.severity))
     return findings
 
 
@@ -400,27 +420,29 @@ def _printed(contract: Contract, column: str, value: str | None) -> str:
 
 
 def check_references(
-    files: dict[str, ExtractFile], frames: dict[str, pd.DataFrame]
+    files: dict[str, ExtractFile], columns: dict[str, dict[str, Typed]]
 ) -> list[Finding]:
     findings = []
     for ref in REFERENCES:
-        if ref.kind not in frames or ref.target_kind not in frames:
+        if ref.kind not in columns or ref.target_kind not in columns:
             continue
-        source = frames[ref.kind]
-        values = source[ref.column]
-        applies = values.notna().to_numpy()
+        source = columns[ref.kind]
+        values = pa.array(source[ref.column])
+        applies = values.is_valid()
         if ref.when:
-            applies = applies & (source[ref.when[0]] == ref.when[1]).fillna(False).to_numpy(bool)
-        known = pa.array(frames[ref.target_kind][ref.target_column].array).drop_null()
-        found = pc.is_in(pa.array(values.array), known).to_numpy(zero_copy_only=False)
-        for position in np.flatnonzero(applies & ~found):
+            applies = pc.and_(applies, pc.equal(pa.array(source[ref.when[0]]), ref.when[1])
+                              .fill_null(False))
+        known = pa.array(columns[ref.target_kind][ref.target_column]).drop_null()
+        # Kleene logic: a blank value (null) does not apply, so it is never missing.
+        missing = pc.and_kleene(applies, pc.invert(pc.is_in(values, known)))
+        for position in np.flatnonzero(missing.to_numpy(zero_copy_only=False)):
             findings.append(
                 Finding(
                     str(files[ref.kind].path),
-                    int(source.index[position]) + 2,
+                    int(files[ref.kind].row_numbers[position]),
                     ref.column,
                     f"expected one of the {ref.target_column} values in "
-                    f"{files[ref.target_kind].name}; found {values.iloc[position]!r}",
+                    f"{files[ref.target_kind].name}; found {values[position].as_py()!r}",
                 )
             )
     return findings
@@ -435,17 +457,19 @@ def validate_files(
     """Validate a set of extract files (one per kind) for a period."""
     result = ValidatedMonth(period)
     end = pd.Timestamp(period.end)
+    # Findings in file order: each file's reading, then its cells and rules.
+    by_file: dict[str, list[Finding]] = {}
+    readable = []
     for kind, path in paths.items():
-        extract, findings = read_extract(path, kind, header_mappings.get(kind))
-        result.findings += findings
-        if extract is None or errors(findings):
-            continue
-        columns, findings = type_columns(extract)
-        typed = pd.DataFrame(columns, index=extract.frame.index, copy=False)
-        result.findings += findings + apply_rules(extract, typed, columns, end)
-        result.files[kind] = extract
-        result.frames[kind] = typed
-    result.findings += check_references(result.files, result.frames)
+        extract, by_file[kind] = read_extract(path, kind, header_mappings.get(kind))
+        if extract is not None and not errors(by_file[kind]):
+            readable.append(extract)
+    for extract, (columns, findings) in zip(readable, type_columns(readable), strict=True):
+        by_file[extract.kind] += findings + apply_rules(extract, columns, end)
+        result.files[extract.kind] = extract
+        result.columns[extract.kind] = columns
+    result.findings = [finding for findings in by_file.values() for finding in findings]
+    result.findings += check_references(result.files, result.columns)
     result.findings = _deduplicate(result.findings)
     return result
 

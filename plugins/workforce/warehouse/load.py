@@ -12,10 +12,9 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Connection, Engine
 
-from workforce.contracts import CONTRACTS, Column, ColumnType
+from workforce.contracts import CONTRACTS, Column, ColumnType, Typed
 from workforce.findings import ExtractRejected
 from workforce.periods import Period
 from workforce.privacy import age_band, pseudonym_key, pseudonyms
@@ -62,7 +61,7 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> Lo
     version = code_version()
     load_id = load_id_for(month, authority_code, version)
     keys = {"authority_code": authority_code, "period": str(month.period)}
-    rows = {kind: len(frame) for kind, frame in month.frames.items()}
+    rows = {kind: month.files[kind].rows for kind in month.columns}
 
     with engine.begin() as connection:
         current = connection.execute(query("current_load"), keys).first()
@@ -116,11 +115,11 @@ def warehouse_rows(month: ValidatedMonth, authority_code: str, load_id: str) -> 
     key = pseudonym_key()
     stamp = {"authority_code": authority_code, "period": str(month.period), "load_id": load_id}
     tables = {}
-    for kind, typed in month.frames.items():
+    for kind, typed in month.columns.items():
         cells = {_stored_name(column): _cells(typed[column.name])
                  for column in CONTRACTS[kind].columns}
         _protect_personal_data(kind, cells, typed, authority_code, month.period.end, key)
-        tables[kind] = _stamped(stamp, (typed.index + 2).tolist(), cells)
+        tables[kind] = _stamped(stamp, month.files[kind].row_numbers.tolist(), cells)
     return tables
 
 
@@ -131,24 +130,23 @@ def _stored_name(column: Column) -> str:
     return column.name
 
 
-def _cells(values: pd.Series) -> list:
+def _cells(values: Typed) -> list:
     """A typed column as the driver takes it: plain Python values, dates as ISO text (which
     both backends store as the date), gaps as None."""
-    if values.dtype.kind == "M":
-        days = values.to_numpy()
-        text = np.datetime_as_string(days, unit="D").astype(object)
-        text[np.isnat(days)] = None
+    if isinstance(values, np.ndarray):  # dates
+        text = np.datetime_as_string(values, unit="D").astype(object)
+        text[np.isnat(values)] = None
         return text.tolist()
-    return values.array.to_numpy(dtype=object, na_value=None).tolist()
+    return values.to_numpy(dtype=object, na_value=None).tolist()
 
 
-def _protect_personal_data(kind: str, cells: dict[str, list], typed: pd.DataFrame,
+def _protect_personal_data(kind: str, cells: dict[str, list], typed: dict[str, Typed],
                            authority_code: str, end: dt.date, key: bytes) -> None:
     """Replace the worker references by pseudonyms and the birth date by an age band."""
     if kind == "hr_staff":
         cells["worker_ref"] = pseudonyms(cells.pop("employee_id"), authority_code, "employee",
                                          key)
-        cells["age_band"] = age_band(typed["birth_date"].to_numpy(), end)
+        cells["age_band"] = age_band(typed["birth_date"], end)
         del cells["birth_date"]
     elif kind == "agency_spend":
         cells["worker_ref"] = pseudonyms(cells["worker_ref"], authority_code, "agency", key)
