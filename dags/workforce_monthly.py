@@ -6,6 +6,12 @@ Wiring only: every step is a function of the ``workforce`` package. The month pr
 the one before the run's logical date (a run on 5 April reports March), or the ``period``
 param for a hand-run rerun; never "now", so a backfill reproduces the original run.
 
+The ``reports`` param (default true) renders the two PDF reports. Off, a run validates,
+loads and computes as usual and publishes the month's manifest saying no reports were
+rendered: for a backfill of past months, whose reports nobody will read and which take
+most of a run's time (``airflow backfill create ... --dag-run-conf '{"reports": false}'``,
+then the latest month with reports).
+
 When an authority's KPIs are stored, ``compute_kpis`` updates the asset
 ``workforce://warehouse/kpi_value`` (name ``workforce_kpis``), one event per authority and
 month with ``{"authority": ..., "period": "YYYY-MM"}`` as its extra: a DAG scheduled on it
@@ -51,6 +57,10 @@ def _run_period():
                         description="YYYY-MM to process instead of the month before the run"),
         "authority": Param(None, type=["null", "string"],
                            description="one authority code instead of every configured one"),
+        "reports": Param(True, type="boolean",
+                         description="render the cabinet report and monitoring-visit pack; "
+                                     "off for a backfill of past months (KPIs are stored and "
+                                     "the manifest says no reports were rendered)"),
     },
     doc_md=__doc__,
 )
@@ -117,6 +127,10 @@ def workforce_monthly():
 
     @task
     def render_reports(authority: str) -> str:
+        if not get_current_context()["params"]["reports"]:
+            log.info("%s %s: reports not rendered (the run's reports param is off)",
+                     authority, _run_period())
+            return authority
         from workforce.config import output_root
         from workforce.publish import render_reports as render
 
@@ -128,7 +142,8 @@ def workforce_monthly():
         from workforce.config import output_root
         from workforce.publish import write_manifest
 
-        return str(write_manifest(warehouse_engine(), authority, _run_period(), output_root()))
+        return str(write_manifest(warehouse_engine(), authority, _run_period(), output_root(),
+                                  reports=get_current_context()["params"]["reports"]))
 
     landed = wait_for_extracts.expand(authority=plan())
     loaded = load.expand(authority=validate.expand(authority=landed))

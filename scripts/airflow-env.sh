@@ -12,6 +12,12 @@ export AIRFLOW_HOME="$_workforce_root/var/airflow"
 export AIRFLOW__CORE__DAGS_FOLDER="$_workforce_root/dags"
 export AIRFLOW__CORE__PLUGINS_FOLDER="$_workforce_root/plugins"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
+# The scheduler imports the tasks' modules once, before it forks each task's process
+# (scripts/airflow_local_settings.py, which Airflow imports from the Python path).
+case ":${PYTHONPATH:-}:" in
+    *":$_workforce_root/scripts:"*) ;;
+    *) export PYTHONPATH="$_workforce_root/scripts${PYTHONPATH:+:$PYTHONPATH}" ;;
+esac
 export WORKFORCE_LANDING_ROOT="${WORKFORCE_LANDING_ROOT:-$_workforce_root/landing}"
 export WORKFORCE_OUTPUT_ROOT="${WORKFORCE_OUTPUT_ROOT:-$_workforce_root/output}"
 case ":$PATH:" in

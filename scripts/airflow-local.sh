@@ -17,6 +17,9 @@ port="${AIRFLOW_PORT:-8080}"
 export AIRFLOW__API__HOST=127.0.0.1
 export AIRFLOW__API__PORT="$port"
 export AIRFLOW__API__BASE_URL="http://127.0.0.1:$port"
+# A task's successor starts on the scheduler's next loop, which sleeps this long when idle
+# (default 1 s): a month's run is seven tasks one after another.
+export AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME="${AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME:-0.2}"
 mkdir -p "$AIRFLOW_HOME"
 
 passwords="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"

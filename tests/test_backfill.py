@@ -24,12 +24,9 @@ import json
 import os
 import shlex
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, distribution
@@ -37,22 +34,32 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url
 from sqlalchemy.pool import NullPool
 
 from conftest import POSTGRES_URL
 from workforce.periods import Period
 from workforce.sample import write_sample
 
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT / "scripts"))
+from airflow_services import (  # noqa: E402  (scripts/ is not a package)
+    DAG_ID,
+    Airflow,
+    AirflowError,
+    local_env,
+    postgres_databases,
+    postgres_server_error,
+    query,
+    service_ports,
+    wait_for_backfill,
+)
+
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-PROJECT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-AIRFLOW = str(BIN / "airflow")
 COMPOSE = yaml.safe_load((PROJECT / "docker-compose.yml").read_text(encoding="utf-8"))
 REDIS_URL = os.environ.get("WORKFORCE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
-DAG_ID = "workforce_monthly"
 AUTHORITY = "NWT"
 LANDED = ["2025-01", "2025-02", "2025-03"]
 # The DAG runs at 06:00 on the 5th and reports the month before. The bounds are inclusive
@@ -76,118 +83,17 @@ RUN_TIMEOUT = 360
 @pytest.fixture
 def databases() -> Iterator:
     """Makes fresh, empty PostgreSQL databases (``new(prefix)`` gives a URL); drops them."""
-    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    made: list[str] = []
-
-    def new(prefix: str) -> str:
-        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        made.append(name)
-        return server.set(database=name).render_as_string(hide_password=False)
-
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:
-        admin.dispose()
+    error = postgres_server_error(POSTGRES_URL)
+    if error is not None:
         if os.environ.get("WORKFORCE_TEST_REQUIRE_POSTGRES"):
-            raise  # CI provides the server: a skip there would hide a broken set-up
+            raise error  # CI provides the server: a skip there would hide a broken set-up
         pytest.skip(
-            f"PostgreSQL not reachable at {server.render_as_string()} ({type(exc).__name__}): "
-            "the real-scheduler backfill test needs it for Airflow's metadata database; "
-            "start it or set WORKFORCE_TEST_POSTGRES_URL"
+            f"PostgreSQL not reachable at {make_url(POSTGRES_URL).render_as_string()} "
+            f"({type(error).__name__}): the real-scheduler backfill test needs it for "
+            "Airflow's metadata database; start it or set WORKFORCE_TEST_POSTGRES_URL"
         )
-    try:
+    with postgres_databases(POSTGRES_URL) as new:
         yield new
-    finally:
-        with admin.connect() as connection:
-            for name in made:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, sig)
-
-
-class Airflow:
-    """Runs ``airflow`` commands and long-running services with one environment."""
-
-    def __init__(self, variant: str, env: dict[str, str], home: Path,
-                 ports: dict[str, int]) -> None:
-        self.variant = variant
-        self.env = env
-        self.home = home
-        self.ports = ports
-        self.services: dict[str, subprocess.Popen] = {}
-
-    def run(self, *args: str, timeout: float = 120) -> str:
-        return self.shell(shlex.join([AIRFLOW, *args]), timeout=timeout)
-
-    def shell(self, command: str, timeout: float = 120, env: dict | None = None) -> str:
-        result = subprocess.run(["bash", "-c", command], env={**self.env, **(env or {})},
-                                capture_output=True, text=True, timeout=timeout, cwd=self.home)
-        if result.returncode != 0:
-            pytest.fail(f"{command}\nexited {result.returncode}:\n"
-                        f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-        return result.stdout
-
-    def json(self, *args: str) -> list[dict]:
-        # Warnings (e.g. "Could not import graphviz") go to stdout too: take the JSON line.
-        lines = [line for line in self.run(*args, "-o", "json").splitlines()
-                 if line.startswith("[")]
-        return json.loads(lines[-1]) if lines else []
-
-    def start(self, name: str, *args: str) -> None:
-        log = (self.home / f"{name}.log").open("w")
-        # Its own session, so stopping it stops everything it started (executor workers,
-        # task supervisors and tasks, uvicorn and Celery worker processes).
-        self.services[name] = subprocess.Popen(
-            [AIRFLOW, *args], env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            cwd=self.home, start_new_session=True,
-        )
-        log.close()
-
-    def check_services(self) -> None:
-        for name, process in self.services.items():
-            if process.poll() is not None:
-                pytest.fail(f"airflow {name} exited {process.returncode}:\n{self.tail(name)}")
-
-    def tail(self, name: str, lines: int = 60) -> str:
-        path = self.home / f"{name}.log"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self) -> None:
-        for process in self.services.values():
-            _signal_group(process, signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        for process in self.services.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            # Whatever is left of the group (the leader may be gone, its children not).
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
-
-
-def airflow_hostname() -> str:
-    """The host name Airflow records for a job (airflow.utils.net.getfqdn, the default
-    hostname_callable), without importing Airflow into the test process."""
-    name = socket.gethostname()
-    with contextlib.suppress(OSError):
-        for *_, canonical, _ in socket.getaddrinfo(name, None, 0, socket.SOCK_DGRAM, 0,
-                                                   socket.AI_CANONNAME):
-            if canonical:
-                return canonical
-    return name
 
 
 def redis_reachable(url: str) -> bool:
@@ -236,7 +142,6 @@ def airflow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Airflow]
     if request.param == "compose":
         compose_variant_or_skip()
     new_database = request.getfixturevalue("databases")
-    metadata_db = new_database("airflow_test")
     home = tmp_path / "airflow-home"
     config = tmp_path / "config"
     home.mkdir()
@@ -244,41 +149,12 @@ def airflow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Airflow]
     # The sample council's real settings, and no other council (the DAG would wait for it).
     if (PROJECT / "config" / f"{AUTHORITY}.yaml").exists():
         shutil.copy(PROJECT / "config" / f"{AUTHORITY}.yaml", config)
-    ports = {name: free_port() for name in ("api", "logs", "trigger-logs", "scheduler-health")}
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "WORKFORCE_"))}
-    env.update({
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        # What Airflow records as a job's host (what the compose healthchecks ask about).
-        "HOSTNAME": airflow_hostname(),
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_db,
-        # Airflow would derive postgresql+asyncpg, which is not installed; psycopg 3 is async.
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": metadata_db,
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__CORE__PARALLELISM": "4",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{ports['api']}/execution/",
-        "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__PORT": str(ports["api"]),
-        "AIRFLOW__API_AUTH__JWT_SECRET": uuid.uuid4().hex + uuid.uuid4().hex,
-        "AIRFLOW__API__SECRET_KEY": uuid.uuid4().hex,
-        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(ports["logs"]),
-        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(ports["trigger-logs"]),
-        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
-        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST": "127.0.0.1",
-        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(ports["scheduler-health"]),
-        # Only the backfill's runs: no scheduled run of "the latest month" when unpaused.
-        "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
-        "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
-        "WORKFORCE_LANDING_ROOT": str(tmp_path / "landing"),
-        "WORKFORCE_OUTPUT_ROOT": str(tmp_path / "output"),
-        "WORKFORCE_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'warehouse.db'}",
-        "WORKFORCE_CONFIG_DIR": str(config),
-        "WORKFORCE_PSEUDONYM_KEY": "test-key",
-    })
+    ports = service_ports()
+    env = local_env(home, new_database("airflow_test"), landing=tmp_path / "landing",
+                    output=tmp_path / "output",
+                    warehouse_url=f"sqlite:///{tmp_path / 'warehouse.db'}", config_dir=config,
+                    ports=ports)
+    env["WORKFORCE_PSEUDONYM_KEY"] = "test-key"
     if request.param == "compose":
         compose_env = COMPOSE["x-airflow-common"]["environment"]
         env.update({
@@ -292,7 +168,7 @@ def airflow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Airflow]
             # The warehouse in PostgreSQL too, a database of its own.
             "WORKFORCE_WAREHOUSE_URL": new_database("warehouse_test"),
         })
-    airflow = Airflow(request.param, env, home, ports)
+    airflow = Airflow(env, home, ports, variant=request.param)
     try:
         yield airflow
     finally:
@@ -301,39 +177,7 @@ def airflow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Airflow]
             redis_forget_queue(REDIS_URL, env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"])
 
 
-# --- waiting and reporting -------------------------------------------------------------------
-
-
-def wait_for(what: str, check, airflow: Airflow, timeout: float, every: float = 2) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        airflow.check_services()
-        if time.monotonic() > deadline:
-            logs = "\n\n".join(f"== {n}\n{airflow.tail(n)}" for n in airflow.services)
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{logs}")
-        time.sleep(every)
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def query(engine, sql: str, **params) -> list[tuple]:
-    with engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(text(sql), {"dag": DAG_ID, **params})]
-
-
-def task_logs(home: Path, run_id: str, task_id: str) -> str:
-    folder = home / "logs" / f"dag_id={DAG_ID}" / f"run_id={run_id}" / f"task_id={task_id}"
-    parts = []
-    for log in sorted(folder.rglob("*.log")):
-        lines = log.read_text(errors="replace").splitlines()[-80:]
-        parts.append(f"== {log.relative_to(home)}\n" + "\n".join(lines))
-    return "\n".join(parts) or f"(no log files under {folder})"
+# --- the compose file, here --------------------------------------------------------------------
 
 
 def compose_healthcheck(service: str, airflow: Airflow) -> str:
@@ -378,50 +222,42 @@ def test_backfill_through_the_scheduler(airflow: Airflow, tmp_path: Path) -> Non
         airflow.run("db", "migrate", timeout=300)
     migrated = time.monotonic()
 
-    airflow.start("api-server", "api-server", "--port", str(airflow.ports["api"]))
-    airflow.start("scheduler", "scheduler")
-    airflow.start("dag-processor", "dag-processor")
+    airflow.start_services()
     if compose:
         airflow.start("triggerer", "triggerer")
         airflow.start("celery-worker", "celery", "worker", "--queues",
                       airflow.env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"],
                       "--celery-hostname", f"celery@{airflow.env['HOSTNAME']}")
-
-    api = f"http://127.0.0.1:{airflow.ports['api']}/api/v2/monitor/health"
-    wait_for("the API server", lambda: http_ok(api), airflow, SERVICE_TIMEOUT)
-    # Polled in the metadata database (an `airflow` command takes seconds to start); the
-    # CLI then confirms.
-    wait_for(f"the DAG processor to parse {DAG_ID}",
-             lambda: bool(query(metadata, "SELECT dag_id FROM dag WHERE dag_id = :dag")),
-             airflow, SERVICE_TIMEOUT)
+    airflow.wait_until_ready(metadata, SERVICE_TIMEOUT)
+    # The CLI confirms what the database said.
     assert DAG_ID in {d["dag_id"] for d in airflow.json("dags", "list")}
     parsed = time.monotonic()
 
     airflow.run("dags", "unpause", DAG_ID)
-    # One month at a time, oldest first: a month's KPIs read the months before it.
-    airflow.run("backfill", "create", "--dag-id", DAG_ID, "--from-date", from_date,
-                "--to-date", to_date, "--max-active-runs", "1")
-
-    def finished() -> bool:
-        # Any failure (or a sensor still waiting: every extract is there) ends the wait.
-        bad = query(metadata, "SELECT run_id, task_id, state FROM task_instance "
-                    "WHERE dag_id = :dag AND state IN ('failed', 'up_for_retry', "
-                    "'upstream_failed', 'up_for_reschedule') ORDER BY run_id, task_id")
-        if bad:
-            logs = "\n\n".join(task_logs(airflow.home, run, task) for run, task, _ in bad)
-            pytest.fail(f"backfill tasks did not succeed: {bad}\n{logs}\n\n"
-                        f"== scheduler\n{airflow.tail('scheduler')}")
-        states = query(metadata, "SELECT state FROM dag_run WHERE dag_id = :dag")
-        return len(states) == len(periods) and all(s == ("success",) for s in states)
-
-    wait_for(f"{len(periods)} successful backfill runs", finished, airflow, RUN_TIMEOUT)
+    # One month at a time, oldest first: a month's KPIs read the months before it. Locally,
+    # as the README advises for history: the earlier months without reports, then the
+    # latest month with them, a second backfill once the first has finished.
+    backfills = [(from_date, to_date, {"reports": True})]
+    if not compose:
+        backfills = [(from_date, "2025-03-31", {"reports": False}),
+                     ("2025-04-01", to_date, {"reports": True})]
+    runs = 0
+    for first, last, conf in backfills:
+        airflow.run("backfill", "create", "--dag-id", DAG_ID, "--from-date", first,
+                    "--to-date", last, "--max-active-runs", "1",
+                    "--dag-run-conf", json.dumps({"authority": AUTHORITY, **conf}))
+        runs += sum(first <= d <= last for d in logical_dates)
+        try:
+            wait_for_backfill(airflow, metadata, runs, RUN_TIMEOUT)
+        except AirflowError as error:
+            pytest.fail(str(error))
     done = time.monotonic()
     metadata.dispose()
 
-    runs = airflow.json("dags", "list-runs", DAG_ID)
-    assert sorted(r["logical_date"][:10] for r in runs) == logical_dates
-    assert all(r["state"] == "success" for r in runs)
-    assert all(r["run_id"].startswith("backfill__") for r in runs)
+    listed = airflow.json("dags", "list-runs", DAG_ID)
+    assert sorted(r["logical_date"][:10] for r in listed) == logical_dates
+    assert all(r["state"] == "success" for r in listed)
+    assert all(r["run_id"].startswith("backfill__") for r in listed)
 
     warehouse = create_engine(airflow.env["WORKFORCE_WAREHOUSE_URL"], poolclass=NullPool)
     loaded = query(warehouse, "SELECT authority_code, period FROM load_batch ORDER BY period")
@@ -430,12 +266,21 @@ def test_backfill_through_the_scheduler(airflow: Airflow, tmp_path: Path) -> Non
     assert loaded == [(AUTHORITY, p) for p in periods]
     assert sorted(kpis) == periods and all(kpis[p] > 0 for p in periods), kpis
 
-    # Reports are not required here; if the DAG renders them, every month has its PDFs.
-    pdfs = sorted((tmp_path / "output").rglob("*.pdf"))
-    for pdf in pdfs:
-        assert pdf.read_bytes()[:5] == b"%PDF-", pdf
-    if pdfs:
-        assert all(any(p in str(pdf) for pdf in pdfs) for p in periods), pdfs
+    # Every month is published with its manifest; only the months run with reports on have
+    # PDFs (and HTML copies), each listed in the manifest with its checksum.
+    with_reports = periods[-1:]
+    for period in periods:
+        folder = tmp_path / "output" / AUTHORITY / period
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["load_id"] and len(manifest["extracts"]) == 4
+        pdfs = sorted(folder.glob("*.pdf"))
+        if period in with_reports:
+            assert manifest["reports_rendered"] is True
+            assert len(pdfs) == 2 and all(p.read_bytes()[:5] == b"%PDF-" for p in pdfs), pdfs
+            assert {r["file"] for r in manifest["reports"]} >= {p.name for p in pdfs}
+        else:
+            assert manifest["reports_rendered"] is False
+            assert manifest["reports"] == [] and pdfs == []
 
     # The compose file's healthchecks report these services healthy.
     running = {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor"}

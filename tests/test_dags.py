@@ -161,6 +161,43 @@ def test_monthly_run_loads_the_month_before_its_logical_date(
     assert kpi_rows() == first
 
 
+def test_a_run_with_reports_off_stores_the_kpis_and_renders_nothing(
+    dagbag, common, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a backfill of past months runs (README): everything but the two reports."""
+    monthly = dagbag.get_dag("workforce_monthly")
+    assert monthly.params["reports"] is True  # a scheduled run renders them
+    assert monthly.max_active_runs == 1  # months in order
+    landing = tmp_path / "landing"
+    write_month(landing)
+    monkeypatch.setenv("WORKFORCE_LANDING_ROOT", str(landing))
+    monkeypatch.setenv("WORKFORCE_OUTPUT_ROOT", str(tmp_path / "output"))
+
+    run = run_monthly(dagbag, dt.datetime(2025, 4, 5, 6, tzinfo=dt.UTC), reports=False)
+
+    assert run.state == "success"
+    assert set(task_states(run).values()) == {"success"}
+    (month,) = loaded_months(make_engine())
+    assert (month.authority_code, month.period) == (AUTHORITY, "2025-03")
+    assert ("council", AUTHORITY, "sw_fte", 1.5) in {r[:4] for r in kpi_rows()}
+    assert kpi_asset_events(common, run) == [{"authority": AUTHORITY, "period": "2025-03"}]
+    folder = tmp_path / "output" / AUTHORITY / "2025-03"
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["reports_rendered"] is False and manifest["reports"] == []
+    assert manifest["load_id"] == month.load_id and len(manifest["extracts"]) == 4
+
+    # The same month again with reports (the latest month after a backfill): rendered and
+    # listed; the load is unchanged.
+    rerun = run_monthly(dagbag, dt.datetime(2025, 4, 5, 7, tzinfo=dt.UTC), period="2025-03")
+    assert rerun.state == "success"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["reports_rendered"] is True and manifest["load_id"] == month.load_id
+    assert {r["file"] for r in manifest["reports"]} == {
+        p.name for p in folder.iterdir() if p.suffix in (".pdf", ".html")}
+    assert len(manifest["reports"]) == 4
+
+
 def kpi_rows() -> list[tuple]:
     with make_engine().connect() as connection:
         return connection.execute(text(
@@ -485,3 +522,25 @@ def test_a_connection_becomes_the_sqlalchemy_url_it_was_made_from(
     url = common.sqlalchemy_url(Connection(conn_id="workforce_warehouse", uri=uri))
     assert url == expected
     assert make_url(url).password == make_url(expected).password
+
+
+# --- the local Airflow's settings -------------------------------------------------------------
+
+
+def test_only_the_processes_that_fork_tasks_preload_the_workforce_modules() -> None:
+    """scripts/airflow_local_settings.py: imported by every Airflow process on the path."""
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    try:
+        settings = importlib.import_module("airflow_local_settings")
+    finally:
+        sys.path.remove(str(PROJECT / "scripts"))
+    airflow = "/venv/bin/airflow"
+    assert settings.starts_tasks([airflow, "scheduler"])
+    assert settings.starts_tasks([airflow, "celery", "worker", "--queues", "default"])
+    for command in (["api-server"], ["dag-processor"], ["dags", "test", "workforce_monthly"],
+                    ["backfill", "create"], ["celery", "flower"], []):
+        assert not settings.starts_tasks([airflow, *command]), command
+    assert settings.preload([airflow, "dags", "list"]) == []
+    preloaded = settings.preload([airflow, "scheduler"])
+    assert "workforce.pipeline" in preloaded and all(m in sys.modules for m in preloaded)
+    assert "workforce.reports.build" not in preloaded
