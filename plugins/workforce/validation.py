@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -357,7 +358,8 @@ def _duplicate_keys(key: tuple[str, ...]) -> Callable[[dict[str, Typed]], np.nda
     return failing
 
 
-def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
+@lru_cache(maxsize=64)  # a few months of four contracts; the rules hold no data
+def build_rules(contract: Contract, end: pd.Timestamp) -> tuple[_Rule, ...]:
     """The contract's single-file rules in the order their findings are reported: each
     column's (a missing required value first), then duplicate keys, then the row rules."""
     rules: list[_Rule] = []
@@ -391,7 +393,7 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> list[_Rule]:
             lambda columns, r=rule: _where_false(r.check(columns, end.to_datetime64())),
             lambda found, r=rule: f"expected {r.description}; found {found}",
         ))
-    return rules
+    return tuple(rules)
 
 
 def apply_rules(extract: ExtractFile, columns: dict[str, Typed], end: pd.Timestamp
