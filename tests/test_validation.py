@@ -404,6 +404,23 @@ def test_several_problems_in_several_files_are_all_reported(tmp_path: Path) -> N
     assert not result.ok
 
 
+def test_columns_of_one_type_typed_together_keep_their_files_and_rows(tmp_path: Path) -> None:
+    # The month's number columns (fte, sickness_days, budgeted_fte, hours) are typed as one
+    # array; each finding still names its own file, row and column.
+    month = edited(
+        ("hr_staff", 2, {"sickness_days": "x"}),
+        ("establishment", 0, {"budgeted_fte": "one"}),
+        ("agency_spend", 1, {"hours": "thirty", "line_cost_gbp": "0"}),
+    )
+    result = validate(tmp_path, month)
+    assert [(Path(f.file).name, f.row, f.column, f.message) for f in result.findings] == [
+        ("hr_staff.csv", 4, "sickness_days", "expected decimal number; found 'x'"),
+        ("establishment.csv", 2, "budgeted_fte", "expected decimal number; found 'one'"),
+        ("agency_spend.csv", 3, "hours", "expected decimal number; found 'thirty'"),
+    ]
+    assert result.frames["agency_spend"]["hours"].tolist()[0] == 37.0
+
+
 def test_warnings_alone_do_not_fail_the_month(tmp_path: Path) -> None:
     result = validate_edits(tmp_path, ("caseloads", 0, {"open_cases": "45"}))
     assert [f.severity for f in result.findings] == [W]

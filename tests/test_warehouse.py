@@ -7,8 +7,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import hmac
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, inspect, text
 
@@ -16,6 +18,7 @@ from conftest import AUTHORITY, GOOD_MONTH, PERIOD, postgres_warehouse, write_mo
 from workforce.contracts import CONTRACTS
 from workforce.findings import ExtractRejected
 from workforce.pipeline import load_authority_month, validate_authority_month
+from workforce.privacy import age_band, pseudonyms
 from workforce.sample import write_sample
 from workforce.warehouse import create_schema, load_month, loaded_months, make_engine
 from workforce.warehouse import load as load_module
@@ -234,3 +237,22 @@ def test_both_backends_store_exactly_the_same_values(
         stored = _values(sqlite)
         assert stored == _values(postgresql)
     assert any(None in row for row in stored["hr_staff"]) and len(stored["hr_staff"]) > 40
+
+
+def test_pseudonyms_are_keyed_per_council_and_worker_type() -> None:
+    key = b"test-key"
+    expected = "W" + hmac.new(key, b"TST|employee|E001", hashlib.sha256).hexdigest()[:11].upper()
+    # Twice over: the second answer comes from the process's cache and must be the same.
+    for _ in range(2):
+        assert pseudonyms(["E001", None, "E001"], AUTHORITY, "employee", key) == [
+            expected, None, expected]
+    assert pseudonyms(["E001"], "OTH", "employee", key) != [expected]
+    assert pseudonyms(["E001"], AUTHORITY, "agency", key)[0].startswith("A")
+    assert pseudonyms(["E001"], AUTHORITY, "employee", b"other-key") != [expected]
+
+
+def test_age_bands_turn_on_the_birthday() -> None:
+    born = np.array(["1995-03-31", "1995-04-01", "2005-03-31", "2005-04-01", "1965-03-31",
+                     "2025-04-01", "NaT"], dtype="datetime64[s]")
+    assert age_band(born, dt.date(2025, 3, 31)) == [
+        "30-39", "20-29", "20-29", "0-19", "60+", None, None]
