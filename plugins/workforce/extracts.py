@@ -1,4 +1,4 @@
-"""Reading extract files into canonical frames of text.
+"""Reading extract files into canonical tables of text.
 
 Councils send CSV in UTF-8, UTF-8 with a byte-order mark or Windows-1252, or Excel
 workbooks, each with their own headers. This module turns any of them into a table whose

@@ -26,9 +26,9 @@ BAND_HIGHS = np.array([np.inf if high is None else high for _, high in AGE_BANDS
 BAND_LABELS = np.array([f"{low}-{high}" if high is not None else f"{low}+"
                         for low, high in AGE_BANDS], dtype=object)
 # Pseudonyms kept per process: the same workers come back every month, and a history import
-# or a national month would otherwise hash each of them again. A few hundred thousand
-# workers is a few tens of MiB.
-PSEUDONYMS_KEPT = 1 << 19
+# or a national month would otherwise hash each of them again. 2^17 of them (about 300 bytes
+# each, 40 MiB at most) hold the national workforce of a year, about 60,000 workers.
+PSEUDONYMS_KEPT = 1 << 17
 
 
 def pseudonym_key() -> bytes:
