@@ -188,8 +188,10 @@ def test_a_run_with_reports_off_stores_the_kpis_and_renders_nothing(
     assert manifest["load_id"] == month.load_id and len(manifest["extracts"]) == 4
 
     # The same month again with reports (the latest month after a backfill): rendered and
-    # listed; the load is unchanged.
-    rerun = run_monthly(dagbag, dt.datetime(2025, 4, 5, 7, tzinfo=dt.UTC), period="2025-03")
+    # listed; the load is unchanged. (Said explicitly: dag.test() keeps the last run's conf
+    # in the shared DAG's params.)
+    rerun = run_monthly(dagbag, dt.datetime(2025, 4, 5, 7, tzinfo=dt.UTC), period="2025-03",
+                        reports=True)
     assert rerun.state == "success"
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["reports_rendered"] is True and manifest["load_id"] == month.load_id
