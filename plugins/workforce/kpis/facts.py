@@ -76,10 +76,13 @@ class Facts:
         """The reporting month's lines that count for it."""
         return inside_month(self.agency, self.period)
 
-    def agency_spend_pence(self, period: Period) -> int:
-        """A loaded month's agency spend: every line that counts for it, qualified or not."""
-        return int(inside_month(months_of(self.agency_weeks, period),
-                                period)["line_cost_pence"].sum())
+    def agency_spend_pence(self) -> dict[int, int]:
+        """Agency spend of each loaded month of the window (by ``Period.index``): every line
+        that counts for its month, qualified or not."""
+        weeks = self.agency_weeks
+        counts = month_index(weeks["week_ending"]) == weeks["month"]  # see inside_month
+        return {int(m): int(pence) for m, pence in
+                weeks[counts].groupby("month")["line_cost_pence"].sum().items()}
 
 
 def inside_month(agency: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -162,7 +165,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """The same types from SQLite (text dates, 0/1 flags) as from PostgreSQL, and each
     row's month as a number (``Period.index``) for cheap comparison."""
     for column in frame.columns.intersection(DATE_COLUMNS):
-        frame[column] = pd.to_datetime(frame[column], format="ISO8601")
+        # Both store dates as ISO text or date objects; an explicit format is the fast path.
+        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
     for column in frame.columns.intersection(FLAG_COLUMNS):
         frame[column] = frame[column].astype(bool)
     for column in frame.columns.intersection(NUMBER_COLUMNS):

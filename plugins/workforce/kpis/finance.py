@@ -45,10 +45,9 @@ def vacancy_factor(facts: Facts, scopes: Scopes, out: Results) -> None:
 
 def month_spend_pence(facts: Facts) -> dict[str, int]:
     """Agency spend by loaded month, in pence: every line, qualified or not."""
-    return {
-        str(period): facts.agency_spend_pence(period)
-        for period in facts.window() if facts.loaded(period)
-    }
+    spend = facts.agency_spend_pence()
+    return {str(period): spend.get(period.index, 0)
+            for period in facts.window() if facts.loaded(period)}
 
 
 def agency_spend(facts: Facts, scopes: Scopes, out: Results) -> None:
