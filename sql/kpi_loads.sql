@@ -1,5 +1,5 @@
--- The loads holding an authority's months from :since to :last.
+-- The loads holding an authority's months from :first to :last.
 SELECT period, load_id
 FROM load_batch
-WHERE authority_code = :authority_code AND period BETWEEN :since AND :last
+WHERE authority_code = :authority_code AND period BETWEEN :first AND :last
 ORDER BY period

@@ -32,8 +32,12 @@ class MonthNotLoaded(LookupError):
 
 
 def scopes_of(facts: Facts) -> Scopes:
-    teams = tuple(sorted(set(facts.establishment["team_code"])))
-    return Scopes(facts.authority_code, teams, facts.team_areas)
+    # The latest area of every team in the window (facts are in month order).
+    teams = facts.establishment[["team_code", "service_area"]].drop_duplicates(
+        "team_code", keep="last")
+    team_area = dict(zip(teams["team_code"], teams["service_area"], strict=True))
+    teams = tuple(sorted(set(facts.establishment_of(facts.period)["team_code"])))
+    return Scopes(facts.authority_code, teams, team_area)
 
 
 def compute_month(

@@ -21,25 +21,16 @@ WINDOW_MONTHS = 12
 DATE_COLUMNS = ("service_start_date", "leave_date", "week_ending", "placement_start_date")
 FLAG_COLUMNS = ("qualified_sw", "case_holding", "funded")
 NUMBER_COLUMNS = ("fte", "sickness_days", "budgeted_fte", "annual_cost_pence", "hours",
-                  "line_cost_pence", "open_cases", "filled_fte")
+                  "line_cost_pence", "open_cases")
 
 
 @dataclass(frozen=True, eq=False)
 class Facts:
-    """Rows for the reporting month, and for earlier months only what the measures use of
-    them, summed in SQL where a sum is all they use: the months before are most of the data,
-    and reading them row by row was most of the cost."""
-
     authority_code: str
     period: Period
     settings: AuthorityConfig
-    hr: pd.DataFrame  # the month and the month a year before; ``in_post`` at month end
-    establishment: pd.DataFrame  # the month's posts
-    post_fill: pd.DataFrame  # the year to date's social work posts with their filled FTE
-    fte_by_role: pd.DataFrame  # FTE in post at each month end of the year to date, by role
-    movers: pd.DataFrame  # window social worker rows starting or leaving in the window
-    absence: pd.DataFrame  # window sickness days of social workers, by team
-    team_areas: dict[str, str]  # each team's latest service area in the window
+    hr: pd.DataFrame  # with ``in_post``: in post at the end of the row's month
+    establishment: pd.DataFrame
     agency: pd.DataFrame  # the reporting month's lines
     agency_weeks: pd.DataFrame  # spend by month and week ending, for the rolling window
     caseloads: pd.DataFrame
@@ -69,8 +60,10 @@ class Facts:
         return " ".join(self.loads[str(p)] for p in periods if self.loaded(p))
 
     def hr_of(self, period: Period) -> pd.DataFrame:
-        """HR rows of the reporting month or of the month a year before it."""
         return months_of(self.hr, period)
+
+    def establishment_of(self, period: Period) -> pd.DataFrame:
+        return months_of(self.establishment, period)
 
     def agency_lines(self) -> pd.DataFrame:
         """The reporting month's lines that count for it."""
@@ -103,51 +96,32 @@ def months_of(frame: pd.DataFrame, first: Period, last: Period | None = None) ->
 def read_facts(
     connection: Connection, authority_code: str, period: Period, settings: AuthorityConfig
 ) -> Facts:
-    scheme_start = Period.containing(settings.retention_scheme.start_date)
-    first = period.shift(-WINDOW_MONTHS)  # the month a year before: stability
     keys = {
         "authority_code": authority_code,
-        "first": str(first),
-        "year_ago": str(first),
-        "window_first": str(period.shift(1 - WINDOW_MONTHS)),
-        "year_start": str(Period(period.financial_year, 4)),
+        "first": str(period.shift(-WINDOW_MONTHS)),
         "last": str(period),
     }
-
-    def read(name: str, **params: str) -> pd.DataFrame:
-        return read_frame(connection, name, {**keys, **params})
-
-    hr = read("kpi_hr_staff")
+    loads = read_frame(connection, "kpi_loads", keys)
+    hr = read_frame(connection, "kpi_hr_staff", keys)
     hr["in_post"] = in_post_at_month_end(hr)
-    areas = read("kpi_team_areas").drop_duplicates("team_code", keep="last")
-    loads = read("kpi_loads", since=str(min(first, scheme_start)))
-    first_loaded = read("kpi_first_month")["month"]
+    scheme_start = Period.containing(settings.retention_scheme.start_date)
+    earlier = read_frame(connection, "kpi_eligibility_history",
+                         {**keys, "scheme_start": str(scheme_start)})
+    first = read_frame(connection, "kpi_first_month", keys)["month"]
     return Facts(
         authority_code=authority_code,
         period=period,
         settings=settings,
         hr=hr,
-        establishment=read("kpi_establishment"),
-        post_fill=post_fill(read("kpi_year_posts"), read("kpi_post_fill")),
-        fte_by_role=read("kpi_fte_by_role"),
-        movers=read("kpi_window_movers"),
-        absence=read("kpi_window_absence"),
-        team_areas=dict(zip(areas["team_code"], areas["service_area"], strict=True)),
-        agency=read("kpi_agency_spend"),
-        agency_weeks=read("kpi_agency_weeks"),
-        caseloads=read("kpi_caseloads", period=str(period)),
-        eligibility_history=read("kpi_eligibility_history", scheme_start=str(scheme_start)),
-        first_month=int(first_loaded.iloc[0]) if first_loaded.notna().all() else period.index,
+        establishment=read_frame(connection, "kpi_establishment", keys),
+        agency=read_frame(connection, "kpi_agency_spend", keys),
+        agency_weeks=read_frame(connection, "kpi_agency_weeks", keys),
+        caseloads=read_frame(connection, "kpi_caseloads",
+                             {"authority_code": authority_code, "period": str(period)}),
+        eligibility_history=pd.concat([earlier, hr[earlier.columns]], ignore_index=True),
+        first_month=int(first.iloc[0]) if first.notna().all() else period.index,
         loads=dict(zip(loads["period"], loads["load_id"], strict=True)),
     )
-
-
-def post_fill(posts: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
-    """Each post of each month with ``filled_fte``: the FTE of the social workers in post
-    assigned to it at the month's end (0 when none)."""
-    filled = assigned.groupby(["month", "post_id"])["fte"].sum()
-    keys = pd.MultiIndex.from_frame(posts[["month", "post_id"]])
-    return posts.assign(filled_fte=filled.reindex(keys, fill_value=0.0).to_numpy())
 
 
 def read_frame(connection: Connection, name: str, params: dict[str, str]) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workforce.kpis.facts import Facts, social_work_posts
+from workforce.kpis.facts import Facts, months_of, social_work_posts
 from workforce.kpis.values import Results, Scopes
 from workforce.kpis.workforce import post_vacancies
 
@@ -20,7 +20,8 @@ def vacancy_factor(facts: Facts, scopes: Scopes, out: Results) -> None:
     loaded = [p for p in ytd if facts.loaded(p)]
     history = {"window_months": len(ytd), "history_months": len(loaded),
                "source_load_ids": facts.load_ids(loaded)}
-    posts = post_vacancies(facts.post_fill)
+    posts = post_vacancies(months_of(facts.establishment, ytd[0], facts.period),
+                           months_of(facts.hr, ytd[0], facts.period))
     vacant_fte = posts["vacant_fte"].sum()
     establishment_fte = posts["budgeted_fte"].sum()
     # A vacant post saves its own monthly budget, pro rata to the vacant share.
@@ -29,7 +30,7 @@ def vacancy_factor(facts: Facts, scopes: Scopes, out: Results) -> None:
 
     budget_gbp = year.establishment_budget_gbp
     if budget_gbp is None:  # the establishment extract is the budget
-        posts = social_work_posts(facts.establishment)
+        posts = social_work_posts(facts.establishment_of(facts.period))
         budget_gbp = posts["annual_cost_pence"].sum() / 100
     savings = round(savings_pence) / 100
     target = year.vacancy_factor * budget_gbp * len(ytd) / MONTHS_IN_YEAR

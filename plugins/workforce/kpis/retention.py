@@ -92,8 +92,7 @@ def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
         pd.MultiIndex.from_frame(present))
     plan["status"] = "forfeited"
     plan.loc[was_present, "status"] = "due"
-    loaded = {Period.parse(p).index for p in facts.loads}
-    plan.loc[~plan["due_month"].isin(loaded), "status"] = "not_loaded"
+    plan.loc[~plan["due_month"].isin(set(history["month"])), "status"] = "not_loaded"
     plan.loc[future & plan["in_post"], "status"] = "forecast"
     plan.loc[future & ~plan["in_post"], "status"] = "forfeited"
     plan = plan.sort_values(["due_period", "worker_ref", "instalment"])
@@ -106,7 +105,7 @@ def supplements_pence(facts: Facts, periods: list[Period]) -> dict[Period, float
     """Market supplements for months of the reporting month's financial year: annual amount
     × FTE ÷ 12 for those in post at each month's end in a role that attracts one."""
     rates = facts.settings.supplements(facts.period.financial_year)
-    staff = months_of(facts.fte_by_role, periods[0], periods[-1])
+    staff = in_post(months_of(facts.hr, periods[0], periods[-1]))
     annual = staff["role"].map(rates).astype("float64").fillna(0.0)
     by_month = (annual * 100 * staff["fte"] / MONTHS_IN_YEAR).groupby(staff["month"]).sum()
     return {p: float(by_month.get(p.index, 0.0)) for p in periods}

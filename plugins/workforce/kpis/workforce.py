@@ -17,12 +17,15 @@ from workforce.kpis.facts import (
 from workforce.kpis.values import Results, Scopes
 
 
-def post_vacancies(post_fill: pd.DataFrame) -> pd.DataFrame:
-    """Social work posts (of one month or several) with their vacant FTE at the end of their
-    month: budgeted FTE less the FTE of social workers in post assigned to it (``filled_fte``,
-    sql/kpi_post_fill.sql), never below 0."""
-    return post_fill.assign(
-        vacant_fte=(post_fill["budgeted_fte"] - post_fill["filled_fte"]).clip(lower=0.0))
+def post_vacancies(establishment: pd.DataFrame, hr: pd.DataFrame) -> pd.DataFrame:
+    """Each funded, not deleted social work post with its vacant FTE at the end of its month
+    (of one month or several): budgeted FTE less the FTE of social workers in post assigned
+    to it, never below 0."""
+    posts = social_work_posts(establishment)
+    filled = social_workers_in_post(hr).groupby(["month", "post_id"])["fte"].sum()
+    assigned = filled.reindex(pd.MultiIndex.from_frame(posts[["month", "post_id"]]),
+                              fill_value=0.0).to_numpy()
+    return posts.assign(vacant_fte=(posts["budgeted_fte"] - assigned).clip(lower=0.0))
 
 
 def agency_lines(facts: Facts) -> pd.DataFrame:
@@ -40,10 +43,10 @@ def in_window(dates: pd.Series, facts: Facts) -> pd.Series:
     return (dates > start) & (dates <= facts.snapshot)
 
 
-def window_movers(facts: Facts) -> pd.DataFrame:
-    """Social worker rows of the rolling 12 months whose start or leave date falls in them,
-    latest month first (facts are in month order)."""
-    return facts.movers.iloc[::-1]
+def window_rows(facts: Facts) -> pd.DataFrame:
+    """Social worker rows of the loaded months in the rolling 12 months."""
+    hr = months_of(facts.hr, facts.window()[0], facts.period)
+    return hr[hr["qualified_sw"]]
 
 
 def stability_index(facts: Facts, scopes: Scopes, out: Results, kpi: str,
@@ -76,7 +79,7 @@ def window_history(facts: Facts) -> dict[str, object]:
 def leavers_in_window(facts: Facts) -> pd.DataFrame:
     """Social work assignments that ended in the rolling 12 months, each once, with the FTE
     and team at leaving."""
-    rows = window_movers(facts)
+    rows = window_rows(facts).iloc[::-1]  # latest month first (facts are in month order)
     return rows[in_window(rows["leave_date"], facts)].drop_duplicates(
         ["worker_ref", "post_id", "leave_date"])
 
@@ -91,8 +94,8 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
     out.level("sw_headcount", sw_headcount)
 
     # Vacancies and establishment
-    establishment = facts.establishment
-    posts = post_vacancies(months_of(facts.post_fill, facts.period))
+    establishment = facts.establishment_of(facts.period)
+    posts = post_vacancies(establishment, month_hr)
     vacancy_fte = scopes.aggregate(posts, "sum", "vacant_fte")
     establishment_fte = scopes.aggregate(posts, "sum", "budgeted_fte")
     active = social_work_posts(establishment, active_only=True)
@@ -121,7 +124,8 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
 
     # Starters, leavers, turnover and absence over the rolling 12 months
     window = window_history(facts)
-    latest_first = window_movers(facts)
+    rows = window_rows(facts)
+    latest_first = rows.iloc[::-1]
     starters = latest_first[in_window(latest_first["service_start_date"], facts)].drop_duplicates(
         ["worker_ref", "post_id", "service_start_date"])
     leavers = leavers_in_window(facts)
@@ -139,7 +143,7 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
     year_start = pd.Timestamp(facts.period.shift(-WINDOW_MONTHS).end)
     days = settings.working_days_leap if contains_leap_day(year_start, d) else (
         settings.working_days)
-    days_lost = scopes.aggregate(facts.absence, "sum", "sickness_days")
+    days_lost = scopes.aggregate(rows.fillna({"sickness_days": 0.0}), "sum", "sickness_days")
     out.rate("absence_rate", days_lost, sw_fte * days, **window)
 
     stability_index(facts, scopes, out, "stability_index", sw)
