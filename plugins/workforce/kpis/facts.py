@@ -129,25 +129,30 @@ def read_frame(connection: Connection, name: str, params: dict[str, str]) -> pd.
     and PostgreSQL. Text stays as Python strings: hashing them (``isin``, ``groupby``) is
     several times faster than on Arrow-backed strings for frames of this size."""
     result = connection.execute(query(name), params)
-    columns = list(result.keys())
+    names = list(result.keys())
     rows = result.cursor.fetchall()  # skips building a SQLAlchemy Row for every row
     result.close()
-    return _typed(pd.DataFrame(rows, columns=columns, dtype=object))
+    # Typed column by column and framed once: a typical council's frames are small, so the
+    # fixed cost of each pandas call, not the rows, is what a read costs.
+    cells = zip(*rows, strict=True) if rows else ((),) * len(names)
+    columns = {column: _typed(column, values)
+               for column, values in zip(names, cells, strict=True)}
+    if "period" in columns:
+        columns["month"] = month_numbers(pd.Series(columns["period"]))
+    return pd.DataFrame(columns, columns=[*columns])
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same types from SQLite (text dates, 0/1 flags) as from PostgreSQL, and each
-    row's month as a number (``Period.index``) for cheap comparison."""
-    for column in frame.columns.intersection(DATE_COLUMNS):
+def _typed(column: str, values: tuple[object, ...]) -> np.ndarray | pd.Index:
+    """The same types from SQLite (text dates, 0/1 flags) as from PostgreSQL."""
+    cells = np.array(values, dtype=object)
+    if column in DATE_COLUMNS:
         # Both store dates as ISO text or date objects; an explicit format is the fast path.
-        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
-    for column in frame.columns.intersection(FLAG_COLUMNS):
-        frame[column] = frame[column].astype(bool)
-    for column in frame.columns.intersection(NUMBER_COLUMNS):
-        frame[column] = pd.to_numeric(frame[column])
-    if "period" in frame.columns:
-        frame["month"] = month_numbers(frame["period"])
-    return frame
+        return pd.to_datetime(cells, format="%Y-%m-%d")
+    if column in FLAG_COLUMNS:
+        return cells.astype(bool)
+    if column in NUMBER_COLUMNS:
+        return pd.to_numeric(cells)
+    return cells
 
 
 def month_numbers(periods: pd.Series) -> pd.Series:

@@ -151,9 +151,9 @@ class Results:
 
     def _ratio(self, kpi: str, numerator: pd.Series, denominator: pd.Series, scale: float,
                **extra: object) -> None:
-        denominator = denominator.reindex(numerator.index)
-        for scope, num in numerator.items():
-            den = denominator[scope]
+        denominators = denominator.reindex(numerator.index).tolist()
+        for scope, num, den in zip(numerator.index, numerator.tolist(), denominators,
+                                   strict=True):
             if _missing(num) or _missing(den):
                 self._add(kpi, scope, None, None, None, **extra)
                 continue
