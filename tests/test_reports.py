@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from fixtures_kpi import AUTHORITY, write_months
 from pypdf import PdfReader
@@ -25,7 +24,7 @@ from workforce.cli import main
 from workforce.config import AuthorityConfig, FinancialYear, RetentionScheme, Target
 from workforce.kpis import compute_month, read_kpis
 from workforce.periods import Period
-from workforce.privacy import pseudonymise
+from workforce.privacy import pseudonyms
 from workforce.reports import commentary, disclosure, sources
 from workforce.reports.benchmarks import BENCHMARKS_VARIABLE, benchmarks_path, england
 from workforce.reports.build import ReportUnavailable, render_report
@@ -96,7 +95,7 @@ def stored(engine: Engine, kpi: str, scope_code: str = AUTHORITY) -> dict[str, o
 
 
 def ref(raw: str, worker_type: str) -> str:
-    return pseudonymise(pd.Series([raw]), AUTHORITY, worker_type, KEY.encode())[0]
+    return pseudonyms([raw], AUTHORITY, worker_type, KEY.encode())[0]
 
 
 def test_files_are_named_and_the_html_copy_is_self_contained(rendered: dict[str, Path]) -> None:

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 import numpy as np
-import pandas as pd
 
 from workforce.contracts import AGE_BANDS
 
@@ -57,13 +56,6 @@ def pseudonyms(refs: Iterable[str | None], authority_code: str, worker_type: str
     reversible without the key, and distinct between councils that reuse employee numbers."""
     return [None if ref is None else _pseudonym(key, authority_code, worker_type, ref)
             for ref in refs]
-
-
-def pseudonymise(refs: pd.Series, authority_code: str, worker_type: str, key: bytes) -> pd.Series:
-    """:func:`pseudonyms` of a series of references, as a series on the same index."""
-    values = refs.to_numpy(dtype=object, na_value=None)
-    return pd.Series(pseudonyms(values, authority_code, worker_type, key), index=refs.index,
-                     dtype=object)
 
 
 def age_band(birth_dates: np.ndarray, on: dt.date) -> list[str | None]:

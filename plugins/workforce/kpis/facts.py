@@ -73,15 +73,20 @@ class Facts:
         """Agency spend of each loaded month of the window (by ``Period.index``): every line
         that counts for its month, qualified or not."""
         weeks = self.agency_weeks
-        counts = month_index(weeks["week_ending"]) == weeks["month"]  # see inside_month
+        counts = counts_for(weeks["week_ending"], weeks["month"])
         return {int(m): int(pence) for m, pence in
                 weeks[counts].groupby("month")["line_cost_pence"].sum().items()}
 
 
+def counts_for(week_ending: pd.Series, month: int | pd.Series) -> pd.Series:
+    """Whether a line counts for a month (``Period.index``): its week ends inside the month
+    (docs/kpi-definitions.md)."""
+    return month_index(week_ending) == month
+
+
 def inside_month(agency: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Lines with a week ending inside the month (docs/kpi-definitions.md)."""
-    return agency[agency["week_ending"].between(pd.Timestamp(period.start),
-                                                pd.Timestamp(period.end))]
+    """The lines that count for the month."""
+    return agency[counts_for(agency["week_ending"], period.index)]
 
 
 def months_of(frame: pd.DataFrame, first: Period, last: Period | None = None) -> pd.DataFrame:
