@@ -9,5 +9,6 @@ DELETE FROM caseloads WHERE authority_code = :authority_code AND period = :perio
 DELETE FROM agency_spend WHERE authority_code = :authority_code AND period = :period;
 DELETE FROM hr_staff WHERE authority_code = :authority_code AND period = :period;
 DELETE FROM establishment WHERE authority_code = :authority_code AND period = :period;
+DELETE FROM kpi_month_frame WHERE authority_code = :authority_code AND period = :period;
 DELETE FROM extract_file WHERE authority_code = :authority_code AND period = :period;
 DELETE FROM load_batch WHERE authority_code = :authority_code AND period = :period;

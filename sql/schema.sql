@@ -103,6 +103,20 @@ CREATE TABLE IF NOT EXISTS caseloads (
     PRIMARY KEY (authority_code, period, worker_type, worker_ref)
 );
 
+-- Each loaded month's rows of the KPIs' two large reads (sql/kpi_hr_staff.sql and
+-- sql/kpi_establishment.sql) as one compressed Arrow stream: written in the load's
+-- transaction by running that read on the rows just inserted, deleted with the month.
+-- A year of them reads in milliseconds where the rows take most of a large council's KPI
+-- time (plugins/workforce/warehouse/frames.py).
+CREATE TABLE IF NOT EXISTS kpi_month_frame (
+    authority_code TEXT NOT NULL,
+    period         TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    load_id        TEXT NOT NULL REFERENCES load_batch (load_id),
+    arrow_stream   BYTEA NOT NULL,
+    PRIMARY KEY (authority_code, period, kind)
+);
+
 -- Warnings found when an accepted month was validated: the data-quality notes of reports.
 CREATE TABLE IF NOT EXISTS validation_finding (
     load_id        TEXT NOT NULL REFERENCES load_batch (load_id),

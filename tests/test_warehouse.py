@@ -25,7 +25,7 @@ from workforce.warehouse import load as load_module
 from workforce.warehouse.load import warehouse_rows
 
 TABLES = ["load_batch", "extract_file", "hr_staff", "establishment", "agency_spend",
-          "caseloads", "validation_finding"]
+          "caseloads", "validation_finding", "kpi_month_frame"]
 
 
 def dump(engine: Engine) -> dict[str, list[tuple]]:
@@ -217,7 +217,9 @@ def _values(engine: Engine) -> dict[str, list[tuple]]:
 
     with engine.connect() as connection:
         dumped = {}
-        for t in TABLES:
+        # A month's stored frames hold its rows in the order each backend reads them:
+        # tests/test_month_frames.py compares what they hold.
+        for t in TABLES[:-1]:
             result = connection.execute(text(f"SELECT * FROM {t}"))
             keep = [i for i, c in enumerate(result.keys()) if c != "loaded_at"]
             dumped[t] = sorted((tuple(plain(r[i]) for i in keep) for r in result), key=repr)

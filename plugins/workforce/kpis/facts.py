@@ -15,13 +15,12 @@ from sqlalchemy import Connection
 
 from workforce.config import AuthorityConfig
 from workforce.periods import Period, period_range
-from workforce.warehouse.sql import query
+from workforce.warehouse.frames import read_frame, read_months
 
 WINDOW_MONTHS = 12
-DATE_COLUMNS = ("service_start_date", "leave_date", "week_ending", "placement_start_date")
-FLAG_COLUMNS = ("qualified_sw", "case_holding", "funded")
-NUMBER_COLUMNS = ("fte", "sickness_days", "budgeted_fte", "annual_cost_pence", "hours",
-                  "line_cost_pence", "open_cases")
+# What the retention scheme needs of the months before the window.
+HISTORY_COLUMNS = ["period", "worker_ref", "role", "service_start_date", "leave_date",
+                   "retention_option", "month"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,24 +100,24 @@ def months_of(frame: pd.DataFrame, first: Period, last: Period | None = None) ->
 def read_facts(
     connection: Connection, authority_code: str, period: Period, settings: AuthorityConfig
 ) -> Facts:
-    keys = {
-        "authority_code": authority_code,
-        "first": str(period.shift(-WINDOW_MONTHS)),
-        "last": str(period),
-    }
+    window_start = period.shift(-WINDOW_MONTHS)  # the month a year before, for stability
+    keys = {"authority_code": authority_code, "first": str(window_start), "last": str(period)}
     loads = read_frame(connection, "kpi_loads", keys)
-    hr = read_frame(connection, "kpi_hr_staff", keys)
+    hr = read_months(connection, "kpi_hr_staff", authority_code, window_start, period)
     hr["in_post"] = in_post_at_month_end(hr)
-    scheme_start = Period.containing(settings.retention_scheme.start_date)
-    earlier = read_frame(connection, "kpi_eligibility_history",
-                         {**keys, "scheme_start": str(scheme_start)})
+    # Rows from before the scheme started cannot make anyone eligible, so this read does
+    # not grow with the years loaded before it.
+    earlier = read_months(connection, "kpi_hr_staff", authority_code,
+                          Period.containing(settings.retention_scheme.start_date),
+                          window_start.shift(-1), HISTORY_COLUMNS)
     first = read_frame(connection, "kpi_first_month", keys)["month"]
     return Facts(
         authority_code=authority_code,
         period=period,
         settings=settings,
         hr=hr,
-        establishment=read_frame(connection, "kpi_establishment", keys),
+        establishment=read_months(connection, "kpi_establishment", authority_code,
+                                  window_start, period),
         agency=read_frame(connection, "kpi_agency_spend", keys),
         agency_weeks=read_frame(connection, "kpi_agency_weeks", keys),
         caseloads=read_frame(connection, "kpi_caseloads",
@@ -127,42 +126,6 @@ def read_facts(
         first_month=int(first.iloc[0]) if first.notna().all() else period.index,
         loads=dict(zip(loads["period"], loads["load_id"], strict=True)),
     )
-
-
-def read_frame(connection: Connection, name: str, params: dict[str, str]) -> pd.DataFrame:
-    """The query's rows straight from the database driver's cursor, typed alike on SQLite
-    and PostgreSQL. Text stays as Python strings (an object frame; pandas would otherwise
-    make Arrow-backed strings): hashing them (``isin``, ``groupby``) is several times faster
-    for frames of this size."""
-    result = connection.execute(query(name), params)
-    columns = list(result.keys())
-    rows = result.cursor.fetchall()  # skips building a SQLAlchemy Row for every row
-    result.close()
-    return _typed(pd.DataFrame(rows, columns=columns, dtype=object))
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same types from SQLite (text dates, 0/1 flags) as from PostgreSQL, and each
-    row's month as a number (``Period.index``) for cheap comparison."""
-    for column in frame.columns:
-        if column in DATE_COLUMNS:
-            # Both store dates as ISO text or date objects; an explicit format is quicker.
-            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
-        elif column in FLAG_COLUMNS:
-            frame[column] = frame[column].astype(bool)
-        elif column in NUMBER_COLUMNS:
-            frame[column] = pd.to_numeric(frame[column])
-    if "period" in frame.columns:
-        frame["month"] = month_numbers(frame["period"])
-    return frame
-
-
-def month_numbers(periods: pd.Series) -> pd.Series:
-    """``Period.index`` of each ``YYYY-MM`` (missing stays missing), parsing each distinct
-    month once."""
-    codes, texts = pd.factorize(periods)
-    numbers = np.array([Period.parse(t).index for t in texts] + [-1])  # code -1: missing
-    return pd.Series(numbers[codes], index=periods.index).where(codes >= 0)
 
 
 def month_index(dates: pd.Series) -> pd.Series:

@@ -21,6 +21,7 @@ from workforce.periods import Period
 from workforce.privacy import age_band, pseudonym_key, pseudonyms
 from workforce.validation import ValidatedMonth
 from workforce.version import code_version
+from workforce.warehouse.frames import store_month_frames
 from workforce.warehouse.schema import create_schema
 from workforce.warehouse.sql import query, statements
 
@@ -90,6 +91,7 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> Lo
         ]))
         for kind, table in tables.items():
             _insert(connection, kind, table)
+        store_month_frames(connection, authority_code, month.period, load_id)
         _insert(connection, "validation_finding", Rows.of_records([
             {
                 **keys,
