@@ -58,6 +58,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 BENCH = PROJECT / "var" / "bench"
 END = "2025-03"
 SINGLE_CODE, SINGLE_POSTS = "BEN", 350  # the single council: the size of the sample's NWT
+LARGE_POSTS = 5000
+LAST_MONTH_REPEATS = 7  # a single council's last month is timed again this many times
 REPORTS = ("cabinet", "monitoring-visit")
 MIB = 1024  # ru_maxrss and VmHWM are in KiB on Linux
 
@@ -65,6 +67,8 @@ MIB = 1024  # ru_maxrss and VmHWM are in KiB on Linux
 TARGETS = (
     ("ingest_to_raw_read", "ingest (validate + load) within 3x the raw-read yardstick", 3.0),
     ("kpis_one_council_month_s", "KPIs for one council-month under 0.5 s", 0.5),
+    ("kpis_large_council_month_s",
+     "KPIs for a month of a council of 5,000 workers well under a second (0.5 s)", 0.5),
     ("kpis_national_month_s", "KPIs for the 153-council month under 20 s", 20.0),
     ("backfill_60_months_s", "a 60-month backfill through Airflow under 10 minutes", 600.0),
     ("national_month_peak_mib", "peak memory for the 153-council month under 2 GiB", 2048.0),
@@ -76,14 +80,23 @@ class Scenario:
     name: str
     councils: int
     months: int
+    posts: int = SINGLE_POSTS  # of a single council; several are sized as the sample's are
+    dag_run: bool = True  # a single council's last month also through Airflow
 
     @property
     def single(self) -> bool:
         return self.councils == 1
 
+    @property
+    def large(self) -> bool:
+        return self.single and self.posts >= LARGE_POSTS
 
+
+# 5000x25: the largest English councils' size (about 4,300 people in post), with 25 months
+# so that the last month's rolling windows and retention history are all loaded.
 SCENARIOS = {s.name: s for s in (Scenario("1x60", 1, 60), Scenario("10x24", 10, 24),
-                                 Scenario("153x12", 153, 12))}
+                                 Scenario("153x12", 153, 12),
+                                 Scenario("5000x25", 1, 25, LARGE_POSTS, dag_run=False))}
 QUICK = (Scenario("1x3", 1, 3), Scenario("2x2", 2, 2))
 
 
@@ -107,7 +120,7 @@ def stage_sample(work: dict[str, Any]) -> dict[str, Any]:
     root, end = Path(work["landing"]), Period.parse(work["end"])
     started = time.perf_counter()
     if work["councils"] == 1:
-        write_sample(root, SINGLE_CODE, end, work["months"], SINGLE_POSTS)
+        write_sample(root, SINGLE_CODE, end, work["months"], work["posts"])
     else:
         write_authorities(root, work["councils"], end, work["months"])
     return {"seconds": time.perf_counter() - started}
@@ -181,7 +194,22 @@ def stage_kpis(work: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     compute_many(work["url"], codes, periods[-1])
     parallel = time.perf_counter() - started
-    return {**_by_month(by_month), "kpi_values": values,
+    # One timing of a month is at the mercy of whatever else the machine does: a single
+    # council's last month is timed again, in CPU time as well as wall time.
+    repeats = []
+    for _ in range(LAST_MONTH_REPEATS if len(codes) == 1 else 0):
+        wall, cpu = time.perf_counter(), time.process_time()
+        compute_month(engine, codes[0], periods[-1])
+        repeats.append((time.perf_counter() - wall, time.process_time() - cpu))
+    if repeats:
+        walls, cpus = zip(*repeats, strict=True)
+        repeated = {"last_month_repeats": len(repeats),
+                    "last_month_median_s": statistics.median(walls),
+                    "last_month_median_cpu_s": statistics.median(cpus),
+                    "last_month_least_s": min(walls)}
+    else:
+        repeated = {}
+    return {**_by_month(by_month), **repeated, "kpi_values": values,
             "council_month_median_s": statistics.median(each),
             "last_month_parallel_s": parallel, "processes": min(os.cpu_count() or 1,
                                                                 len(codes))}
@@ -347,14 +375,14 @@ def _postgres(url: str, *sql: str) -> None:
 
 
 def render_targets(scenario: Scenario, codes: list[str], landing: Path, quick: bool) -> list:
-    """Which council-months to render: the single council's last three months, or the
-    smallest, median and largest council's last month (a report takes seconds, so not all
-    153)."""
+    """Which council-months to render: the single council's last three months (the large
+    council's last), or the smallest, median and largest council's last month (a report
+    takes seconds, so not all 153)."""
     from workforce.periods import Period
 
     end = Period.parse(END)
     if scenario.single:
-        return [(codes[0], str(end.shift(-k))) for k in (2, 1, 0)]
+        return [(codes[0], str(end.shift(-k))) for k in ((0,) if scenario.large else (2, 1, 0))]
     by_size = sorted(codes, key=lambda c: (landing / c / END / "establishment.csv").stat().st_size)
     chosen = by_size[:1] if quick else [by_size[0], by_size[len(by_size) // 2], by_size[-1]]
     return [(code, END) for code in chosen]
@@ -513,23 +541,25 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]
     work: dict[str, Any] = {
         "scratch": str(scratch), "landing": str(scratch / "landing"),
         "output": str(scratch / "output"), "end": END, "months": scenario.months,
-        "councils": scenario.councils, "codes": codes,
+        "councils": scenario.councils, "codes": codes, "posts": scenario.posts,
         "url": fresh_warehouse(args.warehouse_url, scenario.name, scratch),
     }
-    print(f"Scenario {scenario.name}: {scenario.councils} council(s) x {scenario.months} "
+    size = f" of {scenario.posts:,} posts" if scenario.single else "(s)"
+    print(f"Scenario {scenario.name}: {scenario.councils} council{size} x {scenario.months} "
           "months", flush=True)
     stages = {stage: run_stage(stage, work)
               for stage in ("sample", "raw_read", "validate", "load", "kpis")}
     work["render"] = render_targets(scenario, codes, Path(work["landing"]), args.quick)
     stages["render"] = run_stage("render", work)
-    if scenario.single and not args.no_airflow:
+    if scenario.single and scenario.dag_run and not args.no_airflow:
         dag_work = prepare_airflow(work, scratch)
         stages["airflow"] = run_stage("airflow", dag_work)
-    if scenario.single and args.backfill:
+    if scenario.single and scenario.dag_run and args.backfill:
         stages["backfill"] = run_backfill(work, scratch, args)
     drop_warehouse(args.warehouse_url, scenario.name)
     return {"scenario": scenario.name, "councils": scenario.councils,
-            "months": scenario.months, "stages": stages}
+            "months": scenario.months, "posts": scenario.posts if scenario.single else None,
+            "large": scenario.large, "stages": stages}
 
 
 def figures(result: dict[str, Any], yardstick_pdf_s: float) -> dict[str, Any]:
@@ -545,7 +575,8 @@ def figures(result: dict[str, Any], yardstick_pdf_s: float) -> dict[str, Any]:
             for kind, seconds in stages["render"]["per_report_median_s"].items()},
     }
     if result["councils"] == 1:
-        derived["kpis_one_council_month_s"] = stages["kpis"]["last_month_s"]
+        key = "kpis_large_council_month_s" if result["large"] else "kpis_one_council_month_s"
+        derived[key] = stages["kpis"]["last_month_median_s"]
     if result["councils"] == 153:
         derived["kpis_national_month_s"] = stages["kpis"]["last_month_parallel_s"]
         derived["national_month_peak_mib"] = max(
@@ -587,6 +618,10 @@ def print_table(result: dict[str, Any], yardsticks: dict[str, float]) -> None:
     kpis = stages["kpis"]
     print(f"  {'  kpis, last month':<26}{kpis['last_month_s']:>10.2f}{'':>10}  "
           f"median {kpis['council_month_median_s']:.3f} s per council-month")
+    if "last_month_repeats" in kpis:
+        print(f"  {'  kpis, last month again':<26}{kpis['last_month_median_s']:>10.2f}{'':>10}  "
+              f"median of {kpis['last_month_repeats']} (CPU "
+              f"{kpis['last_month_median_cpu_s']:.2f} s; least {kpis['last_month_least_s']:.2f} s)")
     print(f"  {'  kpis, last month, pool':<26}{kpis['last_month_parallel_s']:>10.2f}{'':>10}  "
           f"{kpis['processes']} processes")
     render = stages["render"]

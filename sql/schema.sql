@@ -104,7 +104,7 @@ CREATE TABLE IF NOT EXISTS caseloads (
 );
 
 -- Each loaded month's rows of the KPIs' two large reads (sql/kpi_hr_staff.sql and
--- sql/kpi_establishment.sql) as one compressed Arrow stream: written in the load's
+-- sql/kpi_establishment.sql) as one Arrow stream: written in the load's
 -- transaction by running that read on the rows just inserted, deleted with the month.
 -- A year of them reads in milliseconds where the rows take most of a large council's KPI
 -- time (plugins/workforce/warehouse/frames.py).

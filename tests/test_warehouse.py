@@ -123,7 +123,7 @@ def test_a_failure_midway_leaves_the_warehouse_unchanged(
     corrected = copy.deepcopy(GOOD_MONTH)
     corrected["hr_staff"][0]["fte"] = "0.6"
     write_month(landing, corrected)
-    real_insert = load_module._insert
+    real_insert = load_module.insert_rows
     inserted: list[str] = []
 
     def failing_insert(connection, name, rows):
@@ -132,7 +132,7 @@ def test_a_failure_midway_leaves_the_warehouse_unchanged(
         inserted.append(name)
         real_insert(connection, name, rows)
 
-    monkeypatch.setattr(load_module, "_insert", failing_insert)
+    monkeypatch.setattr(load_module, "insert_rows", failing_insert)
     with pytest.raises(RuntimeError, match="injected failure"):
         load_authority_month(landing, AUTHORITY, PERIOD, engine)
 

@@ -54,12 +54,15 @@ def eligible_workers(facts: Facts) -> pd.DataFrame:
             "", scheme.default_option),
     })
     workers = workers[workers["anniversary"] >= pd.Timestamp(scheme.start_date)]
-    month_of = rows["worker_ref"].map(month_index(workers["anniversary"]))  # NaN: not eligible
-    confirmed = rows[(rows["month"] == month_of)
-                     | ((month_of < facts.first_month) & (rows["month"] >= month_of))]
+    # Each row's worker by position in ``workers`` (-1: not eligible), and that worker's
+    # anniversary month.
+    worker = workers.index.get_indexer(rows["worker_ref"])
+    month_of = np.append(month_index(workers["anniversary"]).to_numpy(float), np.nan)[worker]
+    month = rows["month"].to_numpy()
+    confirmed = (month == month_of) | ((month_of < facts.first_month) & (month >= month_of))
     now = in_post(facts.hr_of(facts.period))
     in_role_now = set(now.loc[now["role"].isin(scheme.eligible_roles), "worker_ref"])
-    workers["eligible"] = workers.index.isin(set(confirmed["worker_ref"]))
+    workers["eligible"] = np.isin(np.arange(len(workers)), worker[confirmed])
     workers["in_post"] = workers.index.isin(set(now["worker_ref"]))
     future = workers["anniversary"] > facts.snapshot
     workers.loc[future, "eligible"] = workers.index[future].isin(in_role_now)
@@ -80,25 +83,29 @@ def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
     plan = workers.reset_index().merge(pd.concat([lump, parts]), on="option")
     plan["due_month"] = (month_index(plan["anniversary"])
                          + (plan["instalment"] - 1) * scheme.instalment_interval_months)
-    plan["due_period"] = [str(Period.from_index(i)) for i in plan["due_month"]]
+    due_periods = {m: str(Period.from_index(m)) for m in plan["due_month"].unique()}
+    plan["due_period"] = plan["due_month"].map(due_periods)
 
     # In post in a month: a row that month with no leave date or one in or after the month.
+    # Rows and payments are matched on (month, worker) as one number, workers numbered by
+    # their position in ``workers``.
     history = facts.eligibility_history
-    present = history.loc[history["leave_date"].isna()
-                          | (month_index(history["leave_date"]) >= history["month"]),
-                          ["month", "worker_ref"]]
+    worker = workers.index.get_indexer(history["worker_ref"])  # -1: not eligible
+    present = (worker >= 0) & (history["leave_date"].isna()
+                               | (month_index(history["leave_date"]) >= history["month"]))
+    present_in = history["month"].to_numpy()[present] * len(workers) + worker[present]
+    paid_in = (plan["due_month"].to_numpy() * len(workers)
+               + workers.index.get_indexer(plan["worker_ref"]))
     future = (plan["due_month"] > facts.period.index).to_numpy()
-    was_present = pd.MultiIndex.from_frame(plan[["due_month", "worker_ref"]]).isin(
-        pd.MultiIndex.from_frame(present))
     plan["status"] = "forfeited"
-    plan.loc[was_present, "status"] = "due"
-    plan.loc[~plan["due_month"].isin(set(history["month"])), "status"] = "not_loaded"
+    plan.loc[np.isin(paid_in, present_in), "status"] = "due"
+    plan.loc[~plan["due_month"].isin(np.unique(history["month"])), "status"] = "not_loaded"
     plan.loc[future & plan["in_post"], "status"] = "forecast"
     plan.loc[future & ~plan["in_post"], "status"] = "forfeited"
     plan = plan.sort_values(["due_period", "worker_ref", "instalment"])
     return [Payment(*fields) for fields in zip(
-        plan["worker_ref"], plan["instalment"].tolist(), plan["due_period"],
-        plan["amount_pence"].tolist(), plan["status"], strict=True)]
+        *(plan[c].tolist() for c in ("worker_ref", "instalment", "due_period", "amount_pence",
+                                     "status")), strict=True)]
 
 
 def supplements_pence(facts: Facts, periods: list[Period]) -> dict[Period, float]:

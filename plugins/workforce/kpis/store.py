@@ -5,23 +5,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import Connection, Engine, column, insert, select, table
+from sqlalchemy import Connection, Engine, column, select, table
 
 from workforce.kpis.retention import Payment
 from workforce.kpis.values import KpiRow
 from workforce.periods import Period
 from workforce.version import code_version
+from workforce.warehouse.bulk import Rows, insert_rows
 from workforce.warehouse.sql import statements
 
 KPI_COLUMNS = [f.name for f in dataclasses.fields(KpiRow)] + ["computed_at", "code_version"]
 KPI_VALUE = table("kpi_value", *map(column, KPI_COLUMNS))
-RETENTION_PAYMENT = table("retention_payment", *map(column, [
-    "authority_code", "period", "worker_ref", "instalment", "due_period", "amount_pence",
-    "status",
-]))
-RETENTION_CURVE = table("retention_curve", *map(column, [
-    "authority_code", "period", "months_since_eligible", "observed", "in_post",
-]))
+PAYMENT_COLUMNS = ["authority_code", "period",
+                   *(f.name for f in dataclasses.fields(Payment))]
+CURVE_COLUMNS = ["authority_code", "period", "months_since_eligible", "observed", "in_post"]
+RETENTION_CURVE = table("retention_curve", *map(column, CURVE_COLUMNS))
 
 
 def replace_month(
@@ -32,18 +30,15 @@ def replace_month(
     keys = {"authority_code": authority_code, "period": str(period)}
     for statement in statements("delete_kpis"):
         connection.execute(statement, keys)
-    stamp = {"computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-             "code_version": code_version()}
-    # vars(), not dataclasses.asdict(): the fields are flat and asdict deep-copies each one.
-    if rows:
-        connection.execute(insert(KPI_VALUE), [{**vars(r), **stamp} for r in rows])
-    if payments:
-        connection.execute(insert(RETENTION_PAYMENT), [{**keys, **vars(p)} for p in payments])
-    if curve:
-        connection.execute(insert(RETENTION_CURVE), [
-            {**keys, "months_since_eligible": m, "observed": n, "in_post": k}
-            for m, n, k in curve
-        ])
+    stamp = (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), code_version())
+    # A large council's month is thousands of payments: inserted in bulk below SQLAlchemy.
+    # astuple() would deep-copy each field; the fields are flat.
+    insert_rows(connection, "kpi_value", Rows(KPI_COLUMNS, [
+        (*vars(r).values(), *stamp) for r in rows]))
+    insert_rows(connection, "retention_payment", Rows(PAYMENT_COLUMNS, [
+        (authority_code, str(period), *vars(p).values()) for p in payments]))
+    insert_rows(connection, "retention_curve", Rows(CURVE_COLUMNS, [
+        (authority_code, str(period), *point) for point in curve]))
 
 
 def read_kpis(

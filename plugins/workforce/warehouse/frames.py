@@ -3,7 +3,7 @@
 The KPIs read a year or more of HR and establishment rows for a council-month. Fetched row
 by row, the driver makes one Python object per value (about 0.25 µs each: most of a large
 council's KPI time). So the load also stores, for each month, the rows of those reads as one
-compressed Arrow stream (``kpi_month_frame``), read back in a few milliseconds.
+Arrow stream (``kpi_month_frame``), read back in a few milliseconds.
 
 The copy is made by running the same query on the rows the load has just inserted, in the
 load's transaction, so it holds exactly those rows; it is replaced and deleted with its
@@ -31,7 +31,9 @@ DATE_COLUMNS = ("service_start_date", "leave_date", "week_ending", "placement_st
 FLAG_COLUMNS = ("qualified_sw", "case_holding", "funded")
 NUMBER_COLUMNS = ("fte", "sickness_days", "budgeted_fte", "annual_cost_pence", "hours",
                   "line_cost_pence", "open_cases")
-_COMPRESSION = ipc.IpcWriteOptions(compression="lz4")
+# Uncompressed: a month reads in tens of microseconds rather than half a millisecond, for
+# about a third more than the month's rows take in their table (docs/performance.md).
+_WRITE_OPTIONS = ipc.IpcWriteOptions(compression=None)
 
 
 def read_frame(connection: Connection, name: str, params: dict[str, str]) -> pd.DataFrame:
@@ -100,18 +102,19 @@ def read_months(connection: Connection, name: str, authority_code: str, first: P
     if not tables:
         frame = read_frame(connection, name, keys)  # none loaded: typed, with no rows
         return frame[columns] if columns else frame
-    return _frame(pa.concat_tables(tables, promote_options="permissive"))
+    return _frame(pa.concat_tables(tables, promote_options="permissive")
+                  .unify_dictionaries().combine_chunks())
 
 
 def _stream(frame: pd.DataFrame) -> bytes:
-    """A typed frame as a compressed Arrow stream, text columns dictionary-encoded (each
+    """A typed frame as an Arrow stream, text columns dictionary-encoded (each
     distinct value stored, and later made a Python string, once)."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     for i, field in enumerate(table.schema):
         if pa.types.is_string(field.type):
             table = table.set_column(i, field.name, pc.dictionary_encode(table.column(i)))
     sink = pa.BufferOutputStream()
-    with ipc.new_stream(sink, table.schema, options=_COMPRESSION) as writer:
+    with ipc.new_stream(sink, table.schema, options=_WRITE_OPTIONS) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
 
@@ -130,8 +133,8 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 
 def _python_strings(column: pa.ChunkedArray) -> np.ndarray:
-    """A text column as an object array; each chunk's distinct values become Python strings
-    once, gaps None."""
+    """A text column as an object array; each distinct value becomes a Python string once
+    (the months' dictionaries are unified first), gaps None."""
     parts = []
     for chunk in column.chunks:
         if pa.types.is_dictionary(chunk.type):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from workforce.contracts import CONTRACTS, Column, ColumnType, Typed
 from workforce.findings import ExtractRejected
@@ -21,6 +21,7 @@ from workforce.periods import Period
 from workforce.privacy import age_band, pseudonym_key, pseudonyms
 from workforce.validation import ValidatedMonth
 from workforce.version import code_version
+from workforce.warehouse.bulk import Rows, insert_rows
 from workforce.warehouse.frames import store_month_frames
 from workforce.warehouse.schema import create_schema
 from workforce.warehouse.sql import query, statements
@@ -73,10 +74,10 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> Lo
         for statement in statements("delete_month"):
             connection.execute(statement, keys)
         loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        _insert(connection, "load_batch", Rows.of_records([
+        insert_rows(connection, "load_batch", Rows.of_records([
             {**keys, "load_id": load_id, "loaded_at": loaded_at, "code_version": version}
         ]))
-        _insert(connection, "extract_file", Rows.of_records([
+        insert_rows(connection, "extract_file", Rows.of_records([
             {
                 **keys,
                 "load_id": load_id,
@@ -90,9 +91,9 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> Lo
             for kind, extract in sorted(month.files.items())
         ]))
         for kind, table in tables.items():
-            _insert(connection, kind, table)
+            insert_rows(connection, kind, table)
         store_month_frames(connection, authority_code, month.period, load_id)
-        _insert(connection, "validation_finding", Rows.of_records([
+        insert_rows(connection, "validation_finding", Rows.of_records([
             {
                 **keys,
                 "load_id": load_id,
@@ -166,33 +167,3 @@ def _stamped(stamp: dict[str, str], source_rows: list[int], cells: dict[str, lis
     columns = {**{name: [value] * n for name, value in stamp.items()},
                "source_row": source_rows, **cells}
     return Rows(list(columns), list(zip(*columns.values(), strict=True)))
-
-
-@dataclass(frozen=True)
-class Rows:
-    """Rows for one table as the database driver takes them: a tuple of plain Python values
-    per row, in the order of ``columns``."""
-
-    columns: list[str]
-    values: list[tuple]
-
-    @classmethod
-    def of_records(cls, records: list[dict]) -> Rows:
-        return cls(list(records[0]) if records else [], [tuple(r.values()) for r in records])
-
-
-def _insert(connection: Connection, name: str, rows: Rows) -> None:
-    """Insert in bulk, in the connection's transaction: COPY on PostgreSQL (psycopg 3), one
-    prepared executemany on SQLite. Neither goes through SQLAlchemy's per-row parameter
-    handling, which costs more than the database's own work."""
-    if not rows.values:
-        return
-    names = ", ".join(rows.columns)
-    if connection.dialect.name == "postgresql":
-        driver = connection.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
-            for row in rows.values:
-                copy.write_row(row)
-    else:
-        marks = ", ".join("?" * len(rows.columns))
-        connection.exec_driver_sql(f"INSERT INTO {name} ({names}) VALUES ({marks})", rows.values)
