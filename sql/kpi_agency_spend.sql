@@ -1,4 +1,4 @@
--- Agency timesheet lines of an authority's month.
+-- Agency timesheet lines of an authority's month (:last; :first is the same month).
 SELECT period, worker_ref, supplier, team_code, post_id, week_ending, hours,
        line_cost_pence, placement_start_date, qualified_sw
 FROM agency_spend

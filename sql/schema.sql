@@ -103,11 +103,11 @@ CREATE TABLE IF NOT EXISTS caseloads (
     PRIMARY KEY (authority_code, period, worker_type, worker_ref)
 );
 
--- Each loaded month's rows of the KPIs' two large reads (sql/kpi_hr_staff.sql and
--- sql/kpi_establishment.sql) as one Arrow stream: written in the load's
--- transaction by running that read on the rows just inserted, deleted with the month.
--- A year of them reads in milliseconds where the rows take most of a large council's KPI
--- time (plugins/workforce/warehouse/frames.py).
+-- Each loaded month's rows of each of the KPIs' reads (kind: sql/kpi_hr_staff.sql and the
+-- others named in plugins/workforce/warehouse/frames.py) as one Arrow stream: written in
+-- the load's transaction by running that read on the rows just inserted, deleted with the
+-- month. A year of them reads in milliseconds where the rows take most of a large
+-- council's KPI time.
 CREATE TABLE IF NOT EXISTS kpi_month_frame (
     authority_code TEXT NOT NULL,
     period         TEXT NOT NULL,

@@ -22,8 +22,14 @@ def post_vacancies(establishment: pd.DataFrame, hr: pd.DataFrame) -> pd.DataFram
     (of one month or several): budgeted FTE less the FTE of social workers in post assigned
     to it, never below 0."""
     posts = social_work_posts(establishment)
-    filled = social_workers_in_post(hr).groupby(["month", "post_id"])["fte"].sum()
-    assigned = filled.reindex(pd.MultiIndex.from_frame(posts[["month", "post_id"]]),
+    sw = social_workers_in_post(hr)
+    # Assignments matched to posts on (month, post) as one number, posts numbered by
+    # position among the distinct post ids (-1: an assignment to no social work post).
+    ids = pd.Index(posts["post_id"].unique())
+    post, assigned_to = ids.get_indexer(posts["post_id"]), ids.get_indexer(sw["post_id"])
+    sw, assigned_to = sw[assigned_to >= 0], assigned_to[assigned_to >= 0]
+    filled = sw["fte"].groupby(sw["month"].to_numpy() * len(ids) + assigned_to).sum()
+    assigned = filled.reindex(posts["month"].to_numpy() * len(ids) + post,
                               fill_value=0.0).to_numpy()
     return posts.assign(vacant_fte=(posts["budgeted_fte"] - assigned).clip(lower=0.0))
 

@@ -2,8 +2,8 @@
 
 The KPIs read a year or more of HR and establishment rows for a council-month. Fetched row
 by row, the driver makes one Python object per value (about 0.25 µs each: most of a large
-council's KPI time). So the load also stores, for each month, the rows of those reads as one
-Arrow stream (``kpi_month_frame``), read back in a few milliseconds.
+council's KPI time). So the load also stores, for each month, the rows of each of the KPIs'
+reads as one Arrow stream (``kpi_month_frame``), read back in a few milliseconds.
 
 The copy is made by running the same query on the rows the load has just inserted, in the
 load's transaction, so it holds exactly those rows; it is replaced and deleted with its
@@ -23,9 +23,10 @@ from sqlalchemy import Connection
 from workforce.periods import Period
 from workforce.warehouse.sql import query
 
-# The reads stored with every loaded month: each query selects one authority's months
-# from :first to :last.
-MONTH_FRAMES = ("kpi_hr_staff", "kpi_establishment")
+# The KPIs' reads of a month's rows, stored with every loaded month: each query selects
+# one authority's months from :first to :last (or the month :last alone).
+MONTH_FRAMES = ("kpi_hr_staff", "kpi_establishment", "kpi_agency_spend", "kpi_agency_weeks",
+                "kpi_caseloads")
 
 DATE_COLUMNS = ("service_start_date", "leave_date", "week_ending", "placement_start_date")
 FLAG_COLUMNS = ("qualified_sw", "case_holding", "funded")
