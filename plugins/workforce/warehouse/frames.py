@@ -8,10 +8,13 @@ reads as one Arrow stream (``kpi_month_frame``), read back in a few milliseconds
 The copy is made by running the same query on the rows the load has just inserted, in the
 load's transaction, so it holds exactly those rows; it is replaced and deleted with its
 month (``sql/delete_month.sql``). A month loaded before copies were stored is read from its
-table by the same query.
+table by the same query. Rows read from a table and rows read from a copy are typed by the
+same code (:func:`_table`), so a frame is the same whichever way it came.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -38,40 +41,8 @@ _WRITE_OPTIONS = ipc.IpcWriteOptions(compression=None)
 
 
 def read_frame(connection: Connection, name: str, params: dict[str, str]) -> pd.DataFrame:
-    """The query's rows straight from the database driver's cursor, typed alike on SQLite
-    and PostgreSQL. Text stays as Python strings (an object frame; pandas would otherwise
-    make Arrow-backed strings): hashing them (``isin``, ``groupby``) is several times faster
-    for frames of this size."""
-    result = connection.execute(query(name), params)
-    columns = list(result.keys())
-    rows = result.cursor.fetchall()  # skips building a SQLAlchemy Row for every row
-    result.close()
-    return _typed(pd.DataFrame(rows, columns=columns, dtype=object))
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same types from SQLite (text dates, 0/1 flags) as from PostgreSQL (date objects),
-    and each row's month as a number (``Period.index``) for cheap comparison."""
-    for column in frame.columns:
-        if column in DATE_COLUMNS:
-            # An explicit format is quicker than inference; one unit whatever the driver gave.
-            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d").astype(
-                "datetime64[us]")
-        elif column in FLAG_COLUMNS:
-            frame[column] = frame[column].astype(bool)
-        elif column in NUMBER_COLUMNS:
-            frame[column] = pd.to_numeric(frame[column])
-    if "period" in frame.columns:
-        frame["month"] = month_numbers(frame["period"])
-    return frame
-
-
-def month_numbers(periods: pd.Series) -> pd.Series:
-    """``Period.index`` of each ``YYYY-MM`` (missing stays missing), parsing each distinct
-    month once."""
-    codes, texts = pd.factorize(periods)
-    numbers = np.array([Period.parse(t).index for t in texts] + [-1])  # code -1: missing
-    return pd.Series(numbers[codes], index=periods.index).where(codes >= 0)
+    """The query's rows, typed alike on SQLite and PostgreSQL (:func:`_table`)."""
+    return _frame(_table(connection, name, params))
 
 
 def store_month_frames(connection: Connection, authority_code: str, period: Period,
@@ -82,7 +53,7 @@ def store_month_frames(connection: Connection, authority_code: str, period: Peri
     for name in MONTH_FRAMES:
         connection.execute(query("insert_month_frame"), {
             "authority_code": authority_code, "period": str(period), "kind": name,
-            "load_id": load_id, "arrow_stream": _stream(read_frame(connection, name, keys)),
+            "load_id": load_id, "arrow_stream": _stream(_table(connection, name, keys)),
         })
 
 
@@ -96,24 +67,60 @@ def read_months(connection: Connection, name: str, authority_code: str, first: P
     tables = []
     for period, stream in connection.execute(query("kpi_month_frames"), keys).all():
         if stream is None:  # loaded before copies were stored
-            stream = _stream(read_frame(connection, name, {
-                "authority_code": authority_code, "first": period, "last": period}))
-        table = ipc.open_stream(pa.py_buffer(stream)).read_all()
+            table = _table(connection, name, {"authority_code": authority_code,
+                                              "first": period, "last": period})
+        else:
+            table = ipc.open_stream(pa.py_buffer(stream)).read_all()
         tables.append(table.select(columns) if columns else table)
-    if not tables:
-        frame = read_frame(connection, name, keys)  # none loaded: typed, with no rows
-        return frame[columns] if columns else frame
+    if not tables:  # none loaded: typed, with no rows
+        table = _table(connection, name, keys)
+        return _frame(table.select(columns) if columns else table)
     return _frame(pa.concat_tables(tables, promote_options="permissive")
                   .unify_dictionaries().combine_chunks())
 
 
-def _stream(frame: pd.DataFrame) -> bytes:
-    """A typed frame as an Arrow stream, text columns dictionary-encoded (each
-    distinct value stored, and later made a Python string, once)."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    for i, field in enumerate(table.schema):
-        if pa.types.is_string(field.type):
-            table = table.set_column(i, field.name, pc.dictionary_encode(table.column(i)))
+def _table(connection: Connection, name: str, params: dict[str, str]) -> pa.Table:
+    """The query's rows straight from the database driver's cursor (no SQLAlchemy ``Row``
+    for each), typed column by column: the same types from SQLite (text dates, 0/1 flags)
+    as from PostgreSQL (date objects, booleans), text dictionary-encoded, and each row's
+    month as a number (``Period.index``) for cheap comparison."""
+    result = connection.execute(query(name), params)
+    names = list(result.keys())
+    rows = result.cursor.fetchall()
+    result.close()
+    cells = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    table = pa.table({n: _typed(n, values) for n, values in zip(names, cells, strict=True)})
+    if "period" in names:
+        table = table.append_column("month", _month_numbers(cells[names.index("period")]))
+    return table
+
+
+def _typed(name: str, values: Sequence[object]) -> pa.Array:
+    array = pa.array(values)
+    if name in DATE_COLUMNS:
+        if pa.types.is_string(array.type):  # SQLite hands back ISO text
+            array = pc.strptime(array, format="%Y-%m-%d", unit="us")
+        return array.cast(pa.timestamp("us"))
+    if name in FLAG_COLUMNS:
+        return array.cast(pa.bool_())
+    if name in NUMBER_COLUMNS:
+        # No values, or PostgreSQL's exact sums: floating point, as pandas would make them.
+        if pa.types.is_null(array.type) or pa.types.is_decimal(array.type):
+            return array.cast(pa.float64())
+        return array
+    return array.cast(pa.string()).dictionary_encode()
+
+
+def _month_numbers(periods: Sequence[str | None]) -> pa.Array:
+    """``Period.index`` of each ``YYYY-MM`` (missing stays missing), parsing each distinct
+    month once."""
+    encoded = pa.array(periods, pa.string()).dictionary_encode()
+    numbers = pa.array([Period.parse(p).index for p in encoded.dictionary.to_pylist()],
+                       pa.int64())
+    return numbers.take(encoded.indices)
+
+
+def _stream(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     with ipc.new_stream(sink, table.schema, options=_WRITE_OPTIONS) as writer:
         writer.write_table(table)
@@ -121,12 +128,12 @@ def _stream(frame: pd.DataFrame) -> bytes:
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
-    """The stored months as ``read_frame`` types them: text as Python strings in object
-    columns, the rest as Arrow converts them."""
+    """A typed table as the KPIs use it. Text becomes Python strings in object columns, each
+    distinct value once: pandas would otherwise make Arrow-backed strings, several times
+    slower to hash (``isin``, ``groupby``) in frames of this size."""
     columns = {}
     for field, column in zip(table.schema, table.columns, strict=True):
-        if pa.types.is_dictionary(field.type) or pa.types.is_string(field.type) or (
-                pa.types.is_null(field.type)):
+        if pa.types.is_dictionary(field.type):
             columns[field.name] = pd.Series(_python_strings(column), dtype=object)
         else:
             columns[field.name] = column.to_pandas()
@@ -134,13 +141,9 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 
 def _python_strings(column: pa.ChunkedArray) -> np.ndarray:
-    """A text column as an object array; each distinct value becomes a Python string once
-    (the months' dictionaries are unified first), gaps None."""
+    """A dictionary-encoded text column as an object array, gaps None."""
     parts = []
     for chunk in column.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            values = np.array([*chunk.dictionary.to_pylist(), None], dtype=object)
-            parts.append(values[chunk.indices.fill_null(len(chunk.dictionary)).to_numpy()])
-        else:
-            parts.append(np.array(chunk.to_pylist(), dtype=object))
+        values = np.array([*chunk.dictionary.to_pylist(), None], dtype=object)
+        parts.append(values[chunk.indices.fill_null(len(chunk.dictionary)).to_numpy()])
     return np.concatenate(parts) if parts else np.array([], dtype=object)
