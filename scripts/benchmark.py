@@ -1,6 +1,7 @@
 """Benchmark: the cost of each pipeline stage, from one council to all 153, against yardsticks.
 
-``make bench`` runs every scenario (1 council x 60 months, 10 x 24, 153 x 12) on SQLite;
+``make bench`` runs every scenario (1 council x 60 months, 10 x 24, 153 x 12, and one council
+of 5,000 posts x 25 months) on SQLite;
 ``--scenario 10x24`` runs one, ``--quick`` a small smoke run, ``--warehouse-url`` runs against
 PostgreSQL (a fresh schema per scenario, dropped afterwards). Prints a table and writes JSON
 (``var/bench/benchmark.json`` or ``--json``). Figures are measured, never asserted; the
