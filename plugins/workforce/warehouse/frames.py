@@ -38,6 +38,7 @@ NUMBER_COLUMNS = ("fte", "sickness_days", "budgeted_fte", "annual_cost_pence", "
 # Uncompressed: a month reads in tens of microseconds rather than half a millisecond, for
 # about a third more than the month's rows take in their table (docs/performance.md).
 _WRITE_OPTIONS = ipc.IpcWriteOptions(compression=None)
+_TEXT = pa.dictionary(pa.int32(), pa.string())
 
 
 def read_frame(connection: Connection, name: str, params: dict[str, str]) -> pd.DataFrame:
@@ -96,28 +97,29 @@ def _table(connection: Connection, name: str, params: dict[str, str]) -> pa.Tabl
 
 
 def _typed(name: str, values: Sequence[object]) -> pa.Array:
-    array = pa.array(values)
+    # Each type named rather than inferred and cast: on a council's month of a few hundred
+    # rows, pyarrow's per-call overhead is most of the cost.
     if name in DATE_COLUMNS:
+        array = pa.array(values)
         if pa.types.is_string(array.type):  # SQLite hands back ISO text
             array = pc.strptime(array, format="%Y-%m-%d", unit="us")
         return array.cast(pa.timestamp("us"))
-    if name in FLAG_COLUMNS:
-        return array.cast(pa.bool_())
+    if name in FLAG_COLUMNS:  # SQLite's 0/1, PostgreSQL's booleans
+        return pa.array([None if v is None else bool(v) for v in values], pa.bool_())
     if name in NUMBER_COLUMNS:
+        array = pa.array(values)
         # No values, or PostgreSQL's exact sums: floating point, as pandas would make them.
         if pa.types.is_null(array.type) or pa.types.is_decimal(array.type):
             return array.cast(pa.float64())
         return array
-    return array.cast(pa.string()).dictionary_encode()
+    return pa.array(values, _TEXT)
 
 
 def _month_numbers(periods: Sequence[str | None]) -> pa.Array:
     """``Period.index`` of each ``YYYY-MM`` (missing stays missing), parsing each distinct
     month once."""
-    encoded = pa.array(periods, pa.string()).dictionary_encode()
-    numbers = pa.array([Period.parse(p).index for p in encoded.dictionary.to_pylist()],
-                       pa.int64())
-    return numbers.take(encoded.indices)
+    numbers = {p: Period.parse(p).index for p in set(periods) if p is not None}
+    return pa.array([numbers.get(p) for p in periods], pa.int64())
 
 
 def _stream(table: pa.Table) -> bytes:
