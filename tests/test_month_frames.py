@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from conftest import AUTHORITY, GOOD_MONTH, PERIOD, write_month
-from workforce.kpis import compute_month
+from workforce.kpis import MonthNotLoaded, compute_month
 from workforce.periods import Period
 from workforce.pipeline import load_authority_month
 from workforce.sample import write_sample
@@ -99,6 +99,12 @@ def test_no_loaded_months_read_as_typed_empty_frames(engine: Engine, sample: Pat
         loaded = read_months(connection, "kpi_hr_staff", SAMPLE, PERIOD, PERIOD)
     assert before.empty and list(before.columns) == ["worker_ref", "leave_date", "month"]
     assert before["leave_date"].dtype == loaded["leave_date"].dtype
+
+
+def test_a_council_with_nothing_loaded_is_told_so(engine: Engine, sample: Path) -> None:
+    _load_sample(engine, sample)  # another council's months: the tables exist, with rows
+    with pytest.raises(MonthNotLoaded, match=f"{AUTHORITY} {PERIOD} is not loaded"):
+        compute_month(engine, AUTHORITY, PERIOD)
 
 
 def _values(rows: list) -> list[str]:

@@ -138,8 +138,11 @@ def month_index(dates: pd.Series) -> pd.Series:
 def in_post_at_month_end(hr: pd.DataFrame) -> pd.Series:
     """Assignments started by the last day of their row's month and not ended by it (a
     leave date on that day has left)."""
-    day = hr["month"].map({m: pd.Timestamp(Period.from_index(m).end)
-                           for m in hr["month"].unique()})
+    # Looked up by reindexing (several times quicker than ``map`` with a dict), typed as
+    # dates even with no rows (a council with nothing loaded).
+    ends = pd.Series({m: Period.from_index(m).end for m in hr["month"].unique()},
+                     dtype="datetime64[us]")
+    day = ends.reindex(hr["month"]).to_numpy()
     return (hr["service_start_date"] <= day) & (hr["leave_date"].isna()
                                                  | (hr["leave_date"] > day))
 

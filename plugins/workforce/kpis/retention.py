@@ -3,7 +3,7 @@ cost against its budget, and the eligible group's retention (the impact review).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,7 @@ from workforce.periods import Period, period_range
 MONTHS_IN_YEAR = 12
 
 
-@dataclass(frozen=True)
-class Payment:
+class Payment(NamedTuple):  # a tuple: a large council's month makes thousands
     worker_ref: str
     instalment: int  # 1 for a lump sum
     due_period: str
@@ -103,9 +102,8 @@ def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
     plan.loc[future & plan["in_post"], "status"] = "forecast"
     plan.loc[future & ~plan["in_post"], "status"] = "forfeited"
     plan = plan.sort_values(["due_period", "worker_ref", "instalment"])
-    return [Payment(*fields) for fields in zip(
-        *(plan[c].tolist() for c in ("worker_ref", "instalment", "due_period", "amount_pence",
-                                     "status")), strict=True)]
+    return list(map(Payment._make, zip(*(plan[c].tolist() for c in Payment._fields),
+                                       strict=True)))
 
 
 def supplements_pence(facts: Facts, periods: list[Period]) -> dict[Period, float]:
@@ -113,7 +111,7 @@ def supplements_pence(facts: Facts, periods: list[Period]) -> dict[Period, float
     × FTE ÷ 12 for those in post at each month's end in a role that attracts one."""
     rates = facts.settings.supplements(facts.period.financial_year)
     staff = in_post(months_of(facts.hr, periods[0], periods[-1]))
-    annual = staff["role"].map(rates).astype("float64").fillna(0.0)
+    annual = pd.Series(rates, dtype="float64").reindex(staff["role"]).fillna(0.0).to_numpy()
     by_month = (annual * 100 * staff["fte"] / MONTHS_IN_YEAR).groupby(staff["month"]).sum()
     return {p: float(by_month.get(p.index, 0.0)) for p in periods}
 

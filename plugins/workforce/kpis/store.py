@@ -16,8 +16,7 @@ from workforce.warehouse.sql import statements
 
 KPI_COLUMNS = [f.name for f in dataclasses.fields(KpiRow)] + ["computed_at", "code_version"]
 KPI_VALUE = table("kpi_value", *map(column, KPI_COLUMNS))
-PAYMENT_COLUMNS = ["authority_code", "period",
-                   *(f.name for f in dataclasses.fields(Payment))]
+PAYMENT_COLUMNS = ["authority_code", "period", *Payment._fields]
 CURVE_COLUMNS = ["authority_code", "period", "months_since_eligible", "observed", "in_post"]
 RETENTION_CURVE = table("retention_curve", *map(column, CURVE_COLUMNS))
 
@@ -27,7 +26,8 @@ def replace_month(
     payments: list[Payment], curve: list[tuple[int, int, int]],
 ) -> None:
     """Inside the caller's transaction: delete the month's results, insert the new ones."""
-    keys = {"authority_code": authority_code, "period": str(period)}
+    month = str(period)
+    keys = {"authority_code": authority_code, "period": month}
     for statement in statements("delete_kpis"):
         connection.execute(statement, keys)
     stamp = (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), code_version())
@@ -36,9 +36,9 @@ def replace_month(
     insert_rows(connection, "kpi_value", Rows(KPI_COLUMNS, [
         (*vars(r).values(), *stamp) for r in rows]))
     insert_rows(connection, "retention_payment", Rows(PAYMENT_COLUMNS, [
-        (authority_code, str(period), *vars(p).values()) for p in payments]))
+        (authority_code, month, *p) for p in payments]))
     insert_rows(connection, "retention_curve", Rows(CURVE_COLUMNS, [
-        (authority_code, str(period), *point) for point in curve]))
+        (authority_code, month, *point) for point in curve]))
 
 
 def read_kpis(
