@@ -98,7 +98,7 @@ def payment_schedule(facts: Facts, workers: pd.DataFrame) -> list[Payment]:
     future = (plan["due_month"] > facts.period.index).to_numpy()
     plan["status"] = "forfeited"
     plan.loc[np.isin(paid_in, present_in), "status"] = "due"
-    plan.loc[~plan["due_month"].isin(np.unique(history["month"])), "status"] = "not_loaded"
+    plan.loc[~plan["due_month"].isin(history["month"].unique()), "status"] = "not_loaded"
     plan.loc[future & plan["in_post"], "status"] = "forecast"
     plan.loc[future & ~plan["in_post"], "status"] = "forfeited"
     plan = plan.sort_values(["due_period", "worker_ref", "instalment"])

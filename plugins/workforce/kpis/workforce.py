@@ -25,8 +25,8 @@ def post_vacancies(establishment: pd.DataFrame, hr: pd.DataFrame) -> pd.DataFram
     sw = social_workers_in_post(hr)
     # Assignments matched to posts on (month, post) as one number, posts numbered by
     # position among the distinct post ids (-1: an assignment to no social work post).
-    ids = pd.Index(posts["post_id"].unique())
-    post, assigned_to = ids.get_indexer(posts["post_id"]), ids.get_indexer(sw["post_id"])
+    post, ids = pd.factorize(posts["post_id"])
+    assigned_to = ids.get_indexer(sw["post_id"])
     sw, assigned_to = sw[assigned_to >= 0], assigned_to[assigned_to >= 0]
     filled = sw["fte"].groupby(sw["month"].to_numpy() * len(ids) + assigned_to).sum()
     assigned = filled.reindex(posts["month"].to_numpy() * len(ids) + post,
