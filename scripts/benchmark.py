@@ -161,10 +161,10 @@ def stage_validate(work: dict[str, Any]) -> dict[str, Any]:
 
 def stage_load(work: dict[str, Any]) -> dict[str, Any]:
     """Load every council-month in order from the validate stage's results."""
-    from workforce.warehouse import create_schema, load_month
+    from workforce.warehouse import load_month, upgrade_warehouse
 
     engine, codes, periods = _setup(work)
-    create_schema(engine)
+    upgrade_warehouse(engine)
     by_month, rows = {}, 0
     for period in periods:
         by_month[str(period)] = 0.0

@@ -31,7 +31,7 @@ from workforce.reports.build import ReportUnavailable, render_report
 from workforce.reports.figures import CurvePoint, Figures, Kpi, Payments
 from workforce.reports.filters import MINUS, SUPPRESSED
 from workforce.validation import validate_month
-from workforce.warehouse import create_schema, load_month, make_engine
+from workforce.warehouse import load_month, make_engine, upgrade_warehouse
 
 MARCH = Period(2025, 3)
 KEY = "report-test-key"
@@ -270,7 +270,7 @@ def test_report_command_renders_councils_in_parallel_as_it_would_one_by_one(
 
 def test_findings_never_quote_a_worker_identifier(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
-    create_schema(engine)
+    upgrade_warehouse(engine)
     finding = {"load_id": "L1", "authority_code": "HND", "period": "2025-03",
                "file_name": "hr_staff.csv", "row_number": 7, "severity": "warning"}
     with engine.begin() as connection:

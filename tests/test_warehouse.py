@@ -20,8 +20,8 @@ from workforce.findings import ExtractRejected
 from workforce.pipeline import load_authority_month, validate_authority_month
 from workforce.privacy import age_band, pseudonyms
 from workforce.sample import write_sample
-from workforce.warehouse import create_schema, load_month, loaded_months, make_engine
 from workforce.warehouse import load as load_module
+from workforce.warehouse import load_month, loaded_months, make_engine, upgrade_warehouse
 from workforce.warehouse.load import warehouse_rows
 
 TABLES = ["load_batch", "extract_file", "hr_staff", "establishment", "agency_spend",
@@ -200,8 +200,8 @@ def test_warnings_of_an_accepted_month_are_kept_as_data_quality_notes(
 
 def test_schema_columns_match_what_the_loader_writes(engine: Engine, landing: Path) -> None:
     month = validate_authority_month(landing, AUTHORITY, PERIOD)
-    tables = warehouse_rows(month, AUTHORITY, "x")
-    create_schema(engine)
+    tables = warehouse_rows(month, AUTHORITY, "x", b"test-key")
+    upgrade_warehouse(engine)
     columns = inspect(engine)
     for kind in CONTRACTS:
         assert {c["name"] for c in columns.get_columns(kind)} == set(tables[kind].columns)

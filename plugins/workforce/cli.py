@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workforce.config import ConfigError
+from workforce.errors import WarehouseRefused
 from workforce.findings import ExtractRejected, Finding, errors, summary
 from workforce.periods import Period
 from workforce.version import code_version
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 DEFAULT_POSTS = 350  # the sample council's establishment
+OLD_KEY_VARIABLE = "WORKFORCE_OLD_PSEUDONYM_KEY"  # read by rotate-key
 
 
 def _period(text: str) -> Period:
@@ -20,6 +27,16 @@ def _period(text: str) -> Period:
         return Period.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _warehouse(args: argparse.Namespace, create: bool = True) -> Engine:
+    """The warehouse named by ``--warehouse``, checked to be at this code's schema revision
+    (``WarehouseOutOfDate`` otherwise); an empty one is created unless ``create`` is off."""
+    from workforce.warehouse import make_engine, require_current
+
+    engine = make_engine(args.warehouse)
+    require_current(engine, create=create)
+    return engine
 
 
 def _print_findings(findings: list[Finding]) -> None:
@@ -41,9 +58,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     from workforce.kpis import compute_month
     from workforce.periods import period_range
     from workforce.pipeline import authorities_landed, load_authority_month
-    from workforce.warehouse import make_engine
 
-    engine = make_engine(args.warehouse)
+    engine = _warehouse(args)
     status = 0
     for period in period_range(args.period, args.to or args.period):
         authorities = [args.authority] if args.authority else authorities_landed(
@@ -95,9 +111,14 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_kpis(args: argparse.Namespace) -> int:
     from workforce.kpis import compute_many, read_kpis
     from workforce.kpis.output import write_kpis
-    from workforce.warehouse import loaded_months, make_engine, warehouse_url
+    from workforce.warehouse import loaded_months, warehouse_url
 
-    engine = make_engine(args.warehouse)
+    if args.format == "xlsx" and args.out is None:
+        # A workbook is binary: never written to a terminal.
+        print("workforce kpis: --format xlsx needs --out FILE (the workbook to write)",
+              file=sys.stderr)
+        return 2
+    engine = _warehouse(args)
     if args.compute:
         authorities = [args.authority] if args.authority else sorted({
             m.authority_code for m in loaded_months(engine) if m.period == str(args.period)
@@ -110,14 +131,25 @@ def cmd_kpis(args: argparse.Namespace) -> int:
               f"{' for ' + args.authority if args.authority else ''}: load the month and run "
               "`workforce kpis --compute`.", file=sys.stderr)
         return 1
-    write_kpis(rows, args.format, sys.stdout)
+    if args.out is None:
+        write_kpis(rows, args.format, sys.stdout)
+        return 0
+    if args.format == "xlsx":
+        from workforce.kpis.workbook import write_workbook
+
+        write_workbook(engine, rows, args.period, args.out)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with args.out.open("w", encoding="utf-8", newline="") as out:
+            write_kpis(rows, args.format, out)
+    print(f"Wrote {args.out} ({len(rows)} KPI values).")
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from workforce.warehouse import loaded_months, make_engine, warehouse_url
+    from workforce.warehouse import loaded_months, warehouse_url
 
-    months = loaded_months(make_engine(args.warehouse))
+    months = loaded_months(_warehouse(args, create=False))
     print(f"Warehouse {warehouse_url(args.warehouse)}: {len(months)} authority-months loaded.")
     for month in months:
         print(f"  {month.authority_code} {month.period}  load {month.load_id}  "
@@ -130,10 +162,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from workforce.reports.build import render_many
-    from workforce.warehouse import loaded_months, make_engine, warehouse_url
+    from workforce.warehouse import loaded_months, warehouse_url
 
     authorities = args.authority or sorted({
-        m.authority_code for m in loaded_months(make_engine(args.warehouse))
+        m.authority_code for m in loaded_months(_warehouse(args, create=False))
         if m.period == str(args.period)
     })
     if not authorities:
@@ -144,6 +176,80 @@ def cmd_report(args: argparse.Namespace) -> int:
     for path in (path for paths in rendered for path in paths):
         print(f"Wrote {path}")
     return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from workforce.warehouse import make_engine, upgrade_warehouse, warehouse_url
+    from workforce.warehouse.keys import mark_development, record_missing_fingerprints
+
+    engine = make_engine(args.warehouse)
+    before, after = upgrade_warehouse(engine)
+    where = f"Warehouse {_shown_url(warehouse_url(args.warehouse))}"
+    if before.current == after.current:
+        print(f"{where}: already at revision {after.current}; nothing to upgrade.")
+    else:
+        print(f"{where}: upgraded from revision {before.current or 'none'} to "
+              f"{after.current}.")
+    if args.development:
+        mark_development(engine)
+        print("Marked as a development warehouse: loads without WORKFORCE_PSEUDONYM_KEY use "
+              "the development key.")
+    recorded = record_missing_fingerprints(engine)
+    if recorded:
+        print(f"Recorded the pseudonym key's fingerprint for {', '.join(recorded)}.")
+    return cmd_db_status(args, quiet=True)
+
+
+def cmd_db_status(args: argparse.Namespace, quiet: bool = False) -> int:
+    from workforce.warehouse import make_engine, warehouse_revision, warehouse_url
+    from workforce.warehouse.keys import authority_fingerprints, is_development
+
+    engine = make_engine(args.warehouse)
+    state = warehouse_revision(engine)
+    if not quiet:
+        print(f"Warehouse {_shown_url(warehouse_url(args.warehouse))}: {state.describe()}.")
+    if not state.up_to_date:
+        return 1
+    with engine.connect() as connection:
+        development = is_development(connection)
+    if not quiet:
+        print(f"Development warehouse (development key allowed): "
+              f"{'yes' if development else 'no'}.")
+    for code, name, fingerprint in authority_fingerprints(engine):
+        key = (f"key fingerprint {fingerprint}" if fingerprint else
+               "no key fingerprint yet: the next load records that of its key")
+        print(f"  {code:<8} {name or '':<32} {key}")
+    return 0
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    from workforce.config import landing_root
+    from workforce.key_rotation import rotate_key
+    from workforce.privacy import KEY_VARIABLE
+
+    old_key = _secret(args.old_key_file, OLD_KEY_VARIABLE)
+    new_key = _secret(args.new_key_file, KEY_VARIABLE)
+    rotation = rotate_key(_warehouse(args, create=False), args.authority, old_key, new_key,
+                          args.extracts or landing_root())
+    print(rotation.describe())
+    print(f"From now on load {args.authority} with the new key in {KEY_VARIABLE}.")
+    return 0
+
+
+def _secret(path: Path | None, variable: str) -> bytes:
+    """A key from a file (its first line) or else an environment variable; never from the
+    command line, where other users of the machine could read it."""
+    text = path.read_text(encoding="utf-8").splitlines()[0].strip() if path else \
+        os.environ.get(variable, "")
+    if not text:
+        raise ValueError(f"no key given: pass a key file or set {variable}")
+    return text.encode()
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -210,7 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--scope", choices=["council", "team", "all"], default="council",
                       help="council (default), team, or all scopes incl. service areas and "
                       "suppliers")
-    kpis.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    kpis.add_argument("--format", choices=["json", "csv", "table", "xlsx"], default="table",
+                      help="table (default), json, csv, or an Excel workbook (xlsx, with --out)")
+    kpis.add_argument("--out", type=Path, metavar="FILE",
+                      help="write to FILE instead of printing (required for xlsx)")
     kpis.add_argument("--compute", action="store_true",
                       help="compute the month from the warehouse before printing")
     kpis.add_argument("--jobs", type=int, help="authorities computed at once with --compute, "
@@ -233,6 +342,36 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--warehouse", help="SQLAlchemy URL")
     report.set_defaults(run=cmd_report)
 
+    db = commands.add_parser("db", help="the warehouse's schema: status, upgrade")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_upgrade = db_commands.add_parser(
+        "upgrade", help="bring the warehouse to this code's schema revision (creating it if "
+        "empty), in one transaction")
+    db_upgrade.add_argument("--development", action="store_true",
+                            help="mark it as a development warehouse (samples, tests), where "
+                            "loads without a pseudonym key use the development key")
+    db_upgrade.add_argument("--warehouse", help="SQLAlchemy URL")
+    db_upgrade.set_defaults(run=cmd_db_upgrade)
+    db_status = db_commands.add_parser(
+        "status", help="the warehouse's schema revision and key fingerprints (exit 1 when it "
+        "needs upgrading)")
+    db_status.add_argument("--warehouse", help="SQLAlchemy URL")
+    db_status.set_defaults(run=cmd_db_status)
+
+    rotate = commands.add_parser(
+        "rotate-key", help="re-key an authority's stored pseudonyms from the old pseudonym key "
+        "to a new one, in one transaction")
+    rotate.add_argument("--authority", required=True, help="authority code")
+    rotate.add_argument("--extracts", type=Path, default=None,
+                        help="landing root holding the months' extract files as loaded "
+                        "(default: $WORKFORCE_LANDING_ROOT or landing/)")
+    rotate.add_argument("--old-key-file", type=Path,
+                        help=f"file holding the old key (default: ${OLD_KEY_VARIABLE})")
+    rotate.add_argument("--new-key-file", type=Path,
+                        help="file holding the new key (default: $WORKFORCE_PSEUDONYM_KEY)")
+    rotate.add_argument("--warehouse", help="SQLAlchemy URL")
+    rotate.set_defaults(run=cmd_rotate_key)
+
     docs = commands.add_parser("docs", help="regenerate docs/extract-contracts.md")
     docs.set_defaults(run=cmd_docs)
     return parser
@@ -246,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.run(args)
-    except (ConfigError, ValueError, LookupError, FileNotFoundError) as exc:
+    except (ConfigError, ValueError, LookupError, FileNotFoundError, WarehouseRefused) as exc:
         print(f"workforce: {exc}", file=sys.stderr)
         return 2
 

@@ -60,7 +60,7 @@ def load_authority_month(
     month = validate_authority_month(root, authority_code, period)
     if not month.ok:
         raise ExtractRejected(month.findings)
-    return load_month(engine, month, authority_code)
+    return load_month(engine, month, authority_code, load_authority_config(authority_code).name)
 
 
 def require_loaded(engine: Engine, authority_code: str, period: Period) -> LoadedMonth:

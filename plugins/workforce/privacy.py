@@ -30,18 +30,19 @@ BAND_LABELS = np.array([f"{low}-{high}" if high is not None else f"{low}+"
 PSEUDONYMS_KEPT = 1 << 17
 
 
-def pseudonym_key() -> bytes:
-    key = os.environ.get(KEY_VARIABLE)
-    if not key:
-        _warn_development_key()
-        key = DEVELOPMENT_KEY
-    return key.encode()
+def configured_key() -> bytes | None:
+    """The pseudonym key from ``WORKFORCE_PSEUDONYM_KEY``, None when it is unset. Whether a
+    warehouse accepts it (or the development key in its place) is decided against the
+    fingerprint it recorded: ``workforce.warehouse.keys``."""
+    key = os.environ.get(KEY_VARIABLE, "")
+    return key.encode() if key else None
 
 
 @cache
-def _warn_development_key() -> None:
+def warn_development_key() -> None:
     """Once per process: a history import loads many months and needs telling only once."""
-    log.warning("%s is not set: using the development key (not for live data)", KEY_VARIABLE)
+    log.warning("%s is not set: using the development key, which this development warehouse "
+                "allows (never for live data)", KEY_VARIABLE)
 
 
 @lru_cache(maxsize=PSEUDONYMS_KEPT)

@@ -20,7 +20,7 @@ from workforce.kpis.values import KpiRow, Results, Scopes
 from workforce.parallel import in_processes
 from workforce.periods import Period
 from workforce.warehouse import make_engine
-from workforce.warehouse.schema import create_schema
+from workforce.warehouse.revisions import require_current
 
 __all__ = ["KpiRow", "MonthNotLoaded", "compute_many", "compute_month", "read_kpis"]
 
@@ -47,7 +47,7 @@ def compute_month(
     """Compute every KPI for the authority's month and store them, replacing that month's
     earlier results in one transaction."""
     settings = settings or load_authority_config(authority_code)
-    create_schema(engine)
+    require_current(engine)
     with engine.connect() as connection:
         facts = read_facts(connection, authority_code, period, settings)
     if not facts.loaded(period):

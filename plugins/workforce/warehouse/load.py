@@ -18,12 +18,13 @@ from sqlalchemy import Engine
 from workforce.contracts import CONTRACTS, Column, ColumnType, Typed
 from workforce.findings import ExtractRejected
 from workforce.periods import Period
-from workforce.privacy import age_band, pseudonym_key, pseudonyms
+from workforce.privacy import age_band, pseudonyms
 from workforce.validation import ValidatedMonth
 from workforce.version import code_version
 from workforce.warehouse.bulk import Rows, insert_rows
 from workforce.warehouse.frames import store_month_frames
-from workforce.warehouse.schema import create_schema
+from workforce.warehouse.keys import authority_key
+from workforce.warehouse.revisions import require_current
 from workforce.warehouse.sql import query, statements
 
 log = logging.getLogger(__name__)
@@ -56,21 +57,27 @@ def load_id_for(month: ValidatedMonth, authority_code: str, version: str) -> str
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> LoadResult:
-    """Replace the authority's month with the validated extracts, in one transaction."""
+def load_month(engine: Engine, month: ValidatedMonth, authority_code: str,
+               authority_name: str | None = None) -> LoadResult:
+    """Replace the authority's month with the validated extracts, in one transaction.
+
+    Refused before anything is written when the warehouse is not at this code's revision
+    (``WarehouseOutOfDate``) or the pseudonym key is not the authority's
+    (``PseudonymKeyError``)."""
     if not month.ok or set(month.files) != set(CONTRACTS):
         raise ExtractRejected(month.findings)
-    create_schema(engine)
+    require_current(engine)
     version = code_version()
     load_id = load_id_for(month, authority_code, version)
     keys = {"authority_code": authority_code, "period": str(month.period)}
     rows = {kind: month.files[kind].rows for kind in month.columns}
 
     with engine.begin() as connection:
+        key = authority_key(connection, authority_code, authority_name)
         current = connection.execute(query("current_load"), keys).first()
         if current is not None and current.load_id == load_id:
             return LoadResult(authority_code, month.period, load_id, rows, False, True)
-        tables = warehouse_rows(month, authority_code, load_id)
+        tables = warehouse_rows(month, authority_code, load_id, key)
         for statement in statements("delete_month"):
             connection.execute(statement, keys)
         loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -110,13 +117,13 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str) -> Lo
     return result
 
 
-def warehouse_rows(month: ValidatedMonth, authority_code: str, load_id: str) -> dict[str, Rows]:
+def warehouse_rows(month: ValidatedMonth, authority_code: str, load_id: str, key: bytes
+                   ) -> dict[str, Rows]:
     """The typed extracts as warehouse rows: workers pseudonymised, birth dates banded,
     money in pence, each row stamped with its authority, month, load and source row.
 
     Built column by column straight from the validated columns: copying, renaming and
     inserting into frames cost more than the conversion itself on councils' small files."""
-    key = pseudonym_key()
     stamp = {"authority_code": authority_code, "period": str(month.period), "load_id": load_id}
     tables = {}
     for kind, typed in month.columns.items():

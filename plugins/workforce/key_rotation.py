@@ -1,0 +1,136 @@
+"""Rotating an authority's pseudonym key deliberately: every stored pseudonym re-keyed in one
+transaction, so workers keep following themselves across months and every KPI stays as it
+was.
+
+A pseudonym is a keyed hash of the worker's reference and cannot be turned back into it, so
+the references are read again from the authority's landed extracts (the files the warehouse
+recorded, checked against their SHA-256) by the same code that loaded them. A rotation that
+cannot re-key every stored pseudonym (a month's files gone or changed) is refused whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from workforce.config import load_authority_config
+from workforce.errors import PseudonymKeyError
+from workforce.periods import Period
+from workforce.pipeline import month_folder
+from workforce.validation import validate_files
+from workforce.warehouse import LoadedMonth, loaded_months, require_current
+from workforce.warehouse.bulk import Rows, insert_rows
+from workforce.warehouse.frames import store_month_frames
+from workforce.warehouse.keys import (
+    key_fingerprint,
+    record_fingerprint,
+    short,
+)
+from workforce.warehouse.load import warehouse_rows
+from workforce.warehouse.sql import query, statements
+
+PROBLEMS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Rotation:
+    authority_code: str
+    months: int
+    pseudonyms: int
+    fingerprint: str
+
+    def describe(self) -> str:
+        return (f"{self.authority_code}: {self.pseudonyms} pseudonyms re-keyed over "
+                f"{self.months} months; key fingerprint now {short(self.fingerprint)}")
+
+
+def rotate_key(engine: Engine, authority_code: str, old_key: bytes, new_key: bytes,
+               extracts: Path) -> Rotation:
+    """Re-key the authority's stored pseudonyms from ``old_key`` to ``new_key`` in one
+    transaction; ``PseudonymKeyError`` (and nothing changed) when it cannot be done whole."""
+    require_current(engine, create=False)
+    _check_old_key(engine, authority_code, old_key)
+    if new_key == old_key:
+        raise PseudonymKeyError(f"{authority_code}: the new key is the old one; nothing to do")
+    months = [m for m in loaded_months(engine) if m.authority_code == authority_code]
+    renamed = _renames(months, authority_code, old_key, new_key, extracts)
+    keys = {"authority_code": authority_code}
+    with engine.begin() as connection:
+        stored = set(connection.execute(query("authority_worker_refs"), keys).scalars())
+        unknown = stored - set(renamed)
+        if unknown:
+            raise PseudonymKeyError(
+                f"{authority_code}: {len(unknown)} stored pseudonyms match no worker of the "
+                "landed extracts under the old key (were the settings' column mappings "
+                "changed since those months were loaded?); nothing was changed")
+        connection.execute(query("create_rekey_map"))
+        insert_rows(connection, "rekey_map", Rows(["old_ref", "new_ref"], [
+            (old, renamed[old]) for old in sorted(stored)]))
+        for statement in statements("rekey_worker_refs"):
+            connection.execute(statement, keys)
+        # The month frames hold the pseudonyms too: made again from the re-keyed rows.
+        connection.execute(query("delete_authority_frames"), keys)
+        for month in months:
+            store_month_frames(connection, authority_code, Period.parse(month.period),
+                               month.load_id)
+        fingerprint = key_fingerprint(new_key)
+        record_fingerprint(connection, authority_code, fingerprint)
+    return Rotation(authority_code, len(months), len(stored), fingerprint)
+
+
+def _check_old_key(engine: Engine, authority_code: str, old_key: bytes) -> None:
+    with engine.connect() as connection:
+        recorded = connection.execute(query("authority_key"),
+                                      {"authority_code": authority_code}).first()
+    if recorded is None or recorded.key_fingerprint is None:
+        raise PseudonymKeyError(
+            f"{authority_code}: no key fingerprint is recorded for this authority (nothing "
+            "loaded since fingerprints were recorded): load a month with the old key first")
+    if key_fingerprint(old_key) != recorded.key_fingerprint:
+        raise PseudonymKeyError(
+            f"{authority_code}: the old key given (fingerprint {short(key_fingerprint(old_key))})"
+            f" is not the one this authority's pseudonyms were made with (fingerprint "
+            f"{short(recorded.key_fingerprint)}); nothing was changed")
+
+
+def _renames(months: list[LoadedMonth], authority_code: str, old_key: bytes, new_key: bytes,
+             extracts: Path) -> dict[str, str]:
+    """Old pseudonym → new, for every worker of the authority's loaded months, read from the
+    files each month was loaded from."""
+    mapping = load_authority_config(authority_code).column_mapping
+    renamed: dict[str, str] = {}
+    problems = []
+    for month in months:
+        folder = month_folder(extracts, authority_code, Period.parse(month.period))
+        paths = {}
+        for file in month.files:
+            path = folder / file.file_name
+            if not path.is_file():
+                problems.append(f"{path}: missing")
+            elif hashlib.sha256(path.read_bytes()).hexdigest() != file.sha256:
+                problems.append(f"{path}: not the file loaded (its SHA-256 differs)")
+            else:
+                paths[file.kind] = path
+        if len(paths) < len(month.files):
+            continue
+        validated = validate_files(paths, Period.parse(month.period), mapping)
+        before = warehouse_rows(validated, authority_code, month.load_id, old_key)
+        after = warehouse_rows(validated, authority_code, month.load_id, new_key)
+        for kind, rows in before.items():
+            position = rows.columns.index("worker_ref") if "worker_ref" in rows.columns else None
+            if position is None:
+                continue
+            for old, new in zip(rows.values, after[kind].values, strict=True):
+                renamed[old[position]] = new[position]
+    if problems:
+        shown = "\n  ".join(problems[:PROBLEMS_SHOWN])
+        hidden = len(problems) - PROBLEMS_SHOWN
+        more = f"\n  and {hidden} more" if hidden > 0 else ""
+        raise PseudonymKeyError(
+            f"{authority_code}: cannot re-key: the worker references are read again from the "
+            f"files each month was loaded from, under {extracts}, and these are not there as "
+            f"loaded:\n  {shown}{more}\nRestore them (docs/operations.md); nothing was changed")
+    return renamed
