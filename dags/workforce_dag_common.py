@@ -163,7 +163,19 @@ def sqlalchemy_url(connection: Any) -> str:
 
 def warehouse_engine() -> Engine:
     """The warehouse engine: the Airflow connection when there is one, else
-    WORKFORCE_WAREHOUSE_URL (or the SQLite default) as ``make_engine`` reads it."""
-    from workforce.warehouse import make_engine
+    WORKFORCE_WAREHOUSE_URL (or the SQLite default) as ``make_engine`` reads it.
 
-    return make_engine(warehouse_url())
+    Checked first to be at this code's schema revision: a task on an out-of-date warehouse
+    fails at once, without retries, saying to run ``workforce db upgrade`` (an empty one is
+    created by the migrations)."""
+    from workforce.errors import WarehouseOutOfDate
+    from workforce.warehouse import make_engine, require_current
+
+    engine = make_engine(warehouse_url())
+    try:
+        require_current(engine)
+    except WarehouseOutOfDate as exc:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(str(exc)) from None
+    return engine

@@ -16,7 +16,9 @@ When an authority's KPIs are stored, ``compute_kpis`` updates the asset
 ``workforce://warehouse/kpi_value`` (name ``workforce_kpis``), one event per authority and
 month with ``{"authority": ..., "period": "YYYY-MM"}`` as its extra: a DAG scheduled on it
 runs after each month's figures are in. The warehouse is the Airflow connection
-``workforce_warehouse`` when it exists, else ``WORKFORCE_WAREHOUSE_URL``. A failed task logs
+``workforce_warehouse`` when it exists, else ``WORKFORCE_WAREHOUSE_URL``; every task first
+checks it is at this code's schema revision (else: run ``workforce db upgrade``), and a load
+with a pseudonym key other than the authority's is refused. A failed task logs
 one line (run, task, period, authority, reason) and emails it to the Variable
 ``workforce_alert_email`` when that is set.
 """
@@ -70,6 +72,7 @@ def workforce_monthly():
         from workforce.config import landing_root
         from workforce.pipeline import authorities_to_run
 
+        warehouse_engine()  # every task checks the warehouse's revision first
         chosen = get_current_context()["params"].get("authority")
         authorities = authorities_to_run(landing_root(), _run_period(), chosen)
         if not authorities:
@@ -83,6 +86,7 @@ def workforce_monthly():
         from workforce.config import landing_root
         from workforce.pipeline import missing_extracts, month_folder
 
+        warehouse_engine()
         missing = missing_extracts(landing_root(), authority, _run_period())
         if missing:
             log.warning(
@@ -96,6 +100,7 @@ def workforce_monthly():
         from workforce.findings import ExtractRejected
         from workforce.pipeline import validate_authority_month
 
+        warehouse_engine()
         month = validate_authority_month(landing_root(), authority, _run_period())
         if not month.ok:
             # Bad data will not get better by retrying: fail now, the findings first in the
@@ -110,9 +115,13 @@ def workforce_monthly():
     @task
     def load(authority: str) -> str:
         from workforce.config import landing_root
+        from workforce.errors import PseudonymKeyError
         from workforce.pipeline import load_authority_month
 
-        load_authority_month(landing_root(), authority, _run_period(), warehouse_engine())
+        try:
+            load_authority_month(landing_root(), authority, _run_period(), warehouse_engine())
+        except PseudonymKeyError as exc:  # a retry would meet the same key
+            raise AirflowFailException(str(exc)) from None
         return authority
 
     @task(outlets=[KPI_ASSET])

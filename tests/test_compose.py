@@ -217,6 +217,8 @@ def test_init_migrates_and_creates_the_admin_and_the_warehouse_connection() -> N
     lines = [line.strip() for line in script.splitlines()]
     migrate = next(line for line in lines if "airflow db migrate" in line)
     assert "||" not in migrate, "a failed migration must fail airflow-init"
+    # The warehouse's schema too, so the tasks find it at their code's revision.
+    assert "workforce db upgrade" in lines, "airflow-init must upgrade the warehouse"
     assert "airflow users create --role Admin --username admin" in script
     assert 'airflow connections add workforce_warehouse --conn-uri "$${WORKFORCE_WAREHOUSE_URL}"' \
         in COMPOSE_TEXT

@@ -233,9 +233,10 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
     from workforce.key_rotation import rotate_key
     from workforce.privacy import KEY_VARIABLE
 
+    engine = _warehouse(args, create=False)
     old_key = _secret(args.old_key_file, OLD_KEY_VARIABLE)
     new_key = _secret(args.new_key_file, KEY_VARIABLE)
-    rotation = rotate_key(_warehouse(args, create=False), args.authority, old_key, new_key,
+    rotation = rotate_key(engine, args.authority, old_key, new_key,
                           args.extracts or landing_root())
     print(rotation.describe())
     print(f"From now on load {args.authority} with the new key in {KEY_VARIABLE}.")

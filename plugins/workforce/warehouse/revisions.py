@@ -81,8 +81,10 @@ def warehouse_revision(engine: Engine) -> WarehouseRevision:
         return revision_of(connection)
 
 
-def upgrade_warehouse(engine: Engine) -> tuple[WarehouseRevision, WarehouseRevision]:
-    """Bring the warehouse to the head revision in one transaction; (before, after).
+def upgrade_warehouse(engine: Engine, target: str = "head"
+                      ) -> tuple[WarehouseRevision, WarehouseRevision]:
+    """Bring the warehouse to the head revision (or ``target``, for tests of a migration) in
+    one transaction; (before, after).
 
     On SQLite, foreign keys are off while tables are copied (batch mode drops and recreates
     a table, which referencing rows would otherwise block) and checked before committing."""
@@ -98,7 +100,7 @@ def upgrade_warehouse(engine: Engine) -> tuple[WarehouseRevision, WarehouseRevis
             before = revision_of(connection)
             if before.current is not None and before.current not in known_revisions():
                 raise WarehouseOutOfDate(_message(engine, before))
-            command.upgrade(_config(connection), "head")
+            command.upgrade(_config(connection), target)
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if broken:
