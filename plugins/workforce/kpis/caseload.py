@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workforce.kpis.facts import Facts, social_workers_in_post
+from workforce.kpis.facts import Facts, largest_assignment_first, social_workers_in_post
 from workforce.kpis.values import Results, Scopes
 from workforce.kpis.workforce import agency_lines
 
@@ -21,7 +21,7 @@ def case_holders(facts: Facts) -> pd.DataFrame:
     }
     sw = social_workers_in_post(facts.hr_of(facts.period))
     employees = (
-        sw.sort_values("fte", ascending=False)
+        largest_assignment_first(sw)
         .groupby("worker_ref", sort=False)
         .agg(team_code=("team_code", "first"), fte=("fte", "sum"),
              case_holding=("case_holding", "any"))

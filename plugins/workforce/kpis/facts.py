@@ -155,6 +155,13 @@ def social_workers_in_post(hr: pd.DataFrame) -> pd.DataFrame:
     return hr[hr["in_post"] & hr["qualified_sw"]]
 
 
+def largest_assignment_first(hr: pd.DataFrame) -> pd.DataFrame:
+    """Assignments by FTE, largest first, equal ones by post: a person counted once counts in
+    the team of their first row. Never left to the order rows come back from the warehouse,
+    which follows the pseudonyms, so another key would move workers between teams."""
+    return hr.sort_values(["fte", "post_id"], ascending=[False, True], kind="stable")
+
+
 def social_work_posts(establishment: pd.DataFrame, *, active_only: bool = False) -> pd.DataFrame:
     """Funded posts that are not deleted (nor frozen, with ``active_only``), role not other."""
     # Compared as numpy arrays: pandas' comparison of text with a value is several times

@@ -9,6 +9,7 @@ from workforce.kpis.facts import (
     WINDOW_MONTHS,
     Facts,
     contains_leap_day,
+    largest_assignment_first,
     months_of,
     social_work_posts,
     social_workers_in_post,
@@ -67,7 +68,7 @@ def stability_index(facts: Facts, scopes: Scopes, out: Results, kpi: str,
     if roles is not None:
         then = then[then["role"].isin(roles)]
     # A person counts once, in the team of their largest assignment.
-    then = then.sort_values("fte", ascending=False).drop_duplicates("worker_ref")
+    then = largest_assignment_first(then).drop_duplicates("worker_ref")
     stayed = then[then["worker_ref"].isin(set(now["worker_ref"]))]
     stayed_count = scopes.aggregate(stayed, "nunique", "worker_ref")
     then_count = scopes.aggregate(then, "nunique", "worker_ref")
