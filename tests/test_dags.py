@@ -246,6 +246,53 @@ def test_a_broken_extract_fails_validation_and_leaves_the_warehouse_unchanged(
 
 
 
+def test_a_run_on_an_out_of_date_warehouse_stops_at_its_first_task_saying_what_to_run(
+    dagbag, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from workforce.warehouse import upgrade_warehouse
+    from workforce.warehouse.revisions import head_revision
+
+    landing = tmp_path / "landing"
+    write_month(landing)
+    monkeypatch.setenv("WORKFORCE_LANDING_ROOT", str(landing))
+    engine = make_engine()
+    upgrade_warehouse(engine, "0001")
+    caplog.set_level(logging.ERROR)
+
+    run = run_monthly(dagbag, dt.datetime(2025, 4, 5, 6, tzinfo=dt.UTC), authority=AUTHORITY,
+                      reports=False)
+
+    assert run.state == "failed"
+    assert task_states(run)["plan"] == "failed"
+    assert {s for t, s in task_states(run).items() if t != "plan"} == {"upstream_failed"}
+    (line,) = failure_lines(caplog)
+    assert line.endswith(f"AirflowFailException: warehouse {engine.url} at revision 0001, this "
+                         f"code needs {head_revision()}: run `workforce db upgrade`")
+    assert loaded_months(engine) == []
+
+
+def test_a_load_with_another_pseudonym_key_fails_without_retrying(
+    dagbag, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    landing = tmp_path / "landing"
+    write_month(landing)
+    monkeypatch.setenv("WORKFORCE_LANDING_ROOT", str(landing))
+    first = run_monthly(dagbag, dt.datetime(2025, 4, 5, 6, tzinfo=dt.UTC), reports=False)
+    assert first.state == "success"
+    before = kpi_rows()
+
+    monkeypatch.setenv("WORKFORCE_PSEUDONYM_KEY", "a-key-set-by-mistake")
+    caplog.set_level(logging.ERROR)
+    run = run_monthly(dagbag, dt.datetime(2025, 4, 6, 6, tzinfo=dt.UTC), period="2025-03",
+                      authority=AUTHORITY, reports=False)
+
+    assert run.state == "failed" and task_states(run)["load"] == "failed"
+    (line,) = failure_lines(caplog)
+    assert "task load[0]" in line and "AirflowFailException: TST: the pseudonym key" in line
+    assert "workforce rotate-key --authority TST" in line
+    assert kpi_rows() == before
+
+
 def test_the_sensor_waits_naming_the_missing_extract_until_it_lands(
     airflow_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
