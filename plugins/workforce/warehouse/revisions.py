@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -62,12 +63,16 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
+# Read once per process: the revisions shipped with this code do not change while it runs.
+@cache
 def head_revision() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head()  # type: ignore[return-value]
 
 
-def known_revisions() -> set[str]:
-    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+@cache
+def known_revisions() -> frozenset[str]:
+    return frozenset(script.revision
+                     for script in ScriptDirectory.from_config(_config()).walk_revisions())
 
 
 def revision_of(connection: Connection) -> WarehouseRevision:
