@@ -12,6 +12,18 @@ from typing import Literal
 Unit = Literal["fte", "count", "percent", "gbp", "gbp_per_hour", "cases_per_fte", "cases"]
 Better = Literal["lower", "higher"] | None
 
+# Each unit as a reader names it: beside a figure in a BI tool (the warehouse's kpi_measure
+# table) and in docs/warehouse.md. A percentage is stored as 18.9 meaning 18.9%.
+UNIT_LABELS: dict[str, str] = {
+    "fte": "FTE",
+    "count": "people",
+    "percent": "%",
+    "gbp": "£",
+    "gbp_per_hour": "£ per hour",
+    "cases_per_fte": "cases per FTE",
+    "cases": "cases",
+}
+
 
 @dataclass(frozen=True)
 class Measure:
