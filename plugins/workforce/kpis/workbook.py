@@ -18,13 +18,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from workforce.kpis.output import KPI_ORDER, SCOPE_ORDER
 from workforce.measures import CATALOGUE
 from workforce.periods import Period
 from workforce.version import code_version
 from workforce.warehouse import loaded_months
+from workforce.warehouse.sql import query
 
 PLAIN = "#,##0.0##"
 # Quoted so the pound sign is a literal in every spreadsheet program; minus before the sign.
@@ -61,8 +62,6 @@ HEADER = ["authority", "period", "scope code", "scope name", "KPI code", "KPI ti
           "history_months", "computed_at", "code_version", "load_id"]
 FILE_HEADER = ["authority", "kind", "file name", "rows", "SHA-256", "load id", "loaded at",
                "code version of the load"]
-TEAM_NAMES = text("SELECT DISTINCT team_code, team_name FROM establishment "
-                  "WHERE authority_code = :a AND period = :p")
 
 
 def _number(value: object, shift: int = 0) -> float | None:
@@ -88,7 +87,8 @@ def _team_names(
 ) -> dict[tuple[str, str], str]:
     with engine.connect() as connection:
         return {(authority, row.team_code): row.team_name for authority in authorities
-                for row in connection.execute(TEAM_NAMES, {"a": authority, "p": str(period)})}
+                for row in connection.execute(query("report_teams"), {
+                    "authority_code": authority, "period": str(period)})}
 
 
 def _start(ws: Worksheet, header: Sequence[str]) -> None:
