@@ -109,18 +109,53 @@ def test_a_warehouse_with_live_pseudonyms_cannot_be_marked_development(
         assert connection.execute(text("SELECT COUNT(*) FROM warehouse_setting")).scalar() == 0
 
 
-def test_an_upgraded_warehouse_records_the_key_at_upgrade_when_one_is_set(
-    tmp_path: Path, landing: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def old_warehouse(tmp_path: Path, landing: Path) -> tuple[str, Engine, Engine]:
+    """A warehouse of the release before migrations holding the landed month (loaded with
+    the tests' key), and the warehouse its rows were copied from."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
     load_authority_month(landing, AUTHORITY, PERIOD, source)
     engine = make_engine(url)
     build_old_warehouse(engine)
-
     copy_rows(source, engine)
-    assert main(["db", "upgrade", "--warehouse", url]) == 0
+    return url, engine, source
+
+
+def test_an_upgrade_records_the_key_once_the_landed_files_show_it_is_the_right_one(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url, engine, source = old_warehouse(tmp_path, landing)
+    upgrade = ["db", "upgrade", "--warehouse", url, "--extracts", str(landing)]
+
+    monkeypatch.setenv(KEY_VARIABLE, "not-the-key")
+    assert main(upgrade) == 2
+    assert "is not the key TST's months were loaded with" in capsys.readouterr().err
+    assert recorded_fingerprint(engine) is None
+
+    monkeypatch.setenv(KEY_VARIABLE, "test-key")
+    assert main(upgrade) == 0
     assert f"Recorded the pseudonym key's fingerprint for {AUTHORITY}" in capsys.readouterr().out
+    assert recorded_fingerprint(engine) == recorded_fingerprint(source)
+
+
+def test_without_the_files_the_first_load_checks_the_key_against_the_stored_pseudonyms(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url, engine, source = old_warehouse(tmp_path, landing)
+    assert main(["db", "upgrade", "--warehouse", url, "--extracts", str(tmp_path)]) == 0
+    assert "No fingerprint recorded for TST" in capsys.readouterr().out
+    write_month(landing, period=APRIL)
+    before = dump(engine, TABLES)
+
+    monkeypatch.setenv(KEY_VARIABLE, "not-the-key")
+    with pytest.raises(PseudonymKeyError, match="gives none of the month's 3 employees"):
+        load_authority_month(landing, AUTHORITY, APRIL, engine)
+    assert dump(engine, TABLES) == before
+
+    monkeypatch.setenv(KEY_VARIABLE, "test-key")
+    load_authority_month(landing, AUTHORITY, APRIL, engine)
     assert recorded_fingerprint(engine) == recorded_fingerprint(source)
 
 

@@ -179,8 +179,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from workforce.config import landing_root
+    from workforce.key_rotation import record_verified_fingerprints
     from workforce.warehouse import make_engine, upgrade_warehouse, warehouse_url
-    from workforce.warehouse.keys import mark_development, record_missing_fingerprints
+    from workforce.warehouse.keys import mark_development
 
     engine = make_engine(args.warehouse)
     before, after = upgrade_warehouse(engine)
@@ -194,9 +196,14 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         mark_development(engine)
         print("Marked as a development warehouse: loads without WORKFORCE_PSEUDONYM_KEY use "
               "the development key.")
-    recorded = record_missing_fingerprints(engine)
+    recorded, unchecked = record_verified_fingerprints(engine, args.extracts or landing_root())
     if recorded:
-        print(f"Recorded the pseudonym key's fingerprint for {', '.join(recorded)}.")
+        print(f"Recorded the pseudonym key's fingerprint for {', '.join(recorded)} (the key "
+              "gives the pseudonyms stored for each one's latest month).")
+    if unchecked:
+        print(f"No fingerprint recorded for {', '.join(unchecked)}: the latest month's extract "
+              "files, to check the key against, are not in the landing folder; the next load "
+              "checks it against the stored pseudonyms and records it.")
     return cmd_db_status(args, quiet=True)
 
 
@@ -351,6 +358,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_upgrade.add_argument("--development", action="store_true",
                             help="mark it as a development warehouse (samples, tests), where "
                             "loads without a pseudonym key use the development key")
+    db_upgrade.add_argument("--extracts", type=Path,
+                            help="landing root, to check the pseudonym key of councils loaded "
+                            "before key fingerprints against (default: $WORKFORCE_LANDING_ROOT "
+                            "or landing/)")
     db_upgrade.add_argument("--warehouse", help="SQLAlchemy URL")
     db_upgrade.set_defaults(run=cmd_db_upgrade)
     db_status = db_commands.add_parser(

@@ -1,11 +1,15 @@
-"""Rotating an authority's pseudonym key deliberately: every stored pseudonym re-keyed in one
-transaction, so workers keep following themselves across months and every KPI stays as it
-was.
+"""An authority's pseudonym key checked and changed against its landed extracts.
 
 A pseudonym is a keyed hash of the worker's reference and cannot be turned back into it, so
-the references are read again from the authority's landed extracts (the files the warehouse
-recorded, checked against their SHA-256) by the same code that loaded them. A rotation that
-cannot re-key every stored pseudonym (a month's files gone or changed) is refused whole.
+the references are read again from the files each month was loaded from (checked against
+their SHA-256 in the lineage) by the same code that loaded them. That serves two things:
+
+- **Rotation** (``workforce rotate-key``): every stored pseudonym re-keyed in one
+  transaction, so workers keep following themselves across months and every KPI stays as it
+  was. A rotation that cannot re-key every stored pseudonym is refused whole.
+- **The fingerprint of a warehouse from before fingerprints** (``workforce db upgrade`` with
+  a key set): recorded only once the key is shown to give the stored pseudonyms of the
+  authority's latest month.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from workforce.config import load_authority_config
 from workforce.errors import PseudonymKeyError
 from workforce.periods import Period
 from workforce.pipeline import month_folder
+from workforce.privacy import KEY_VARIABLE, configured_key
 from workforce.validation import validate_files
 from workforce.warehouse import LoadedMonth, loaded_months, require_current
 from workforce.warehouse.bulk import Rows, insert_rows
@@ -28,6 +33,7 @@ from workforce.warehouse.keys import (
     key_fingerprint,
     record_fingerprint,
     short,
+    usable_key,
 )
 from workforce.warehouse.load import warehouse_rows
 from workforce.warehouse.sql import query, statements
@@ -79,6 +85,42 @@ def rotate_key(engine: Engine, authority_code: str, old_key: bytes, new_key: byt
         fingerprint = key_fingerprint(new_key)
         record_fingerprint(connection, authority_code, fingerprint)
     return Rotation(authority_code, len(months), len(stored), fingerprint)
+
+
+def record_verified_fingerprints(engine: Engine, extracts: Path
+                                ) -> tuple[list[str], list[str]]:
+    """For each authority without a key fingerprint (loaded before they were recorded), the
+    configured key's, once it gives exactly the pseudonyms stored for the authority's latest
+    month; ``PseudonymKeyError`` when it does not. (recorded, not checkable: that month's
+    files are not under ``extracts``, so the next load checks the key and records it.)"""
+    if configured_key() is None:
+        return [], []
+    with engine.connect() as connection:
+        key = usable_key(connection)
+        unrecorded = [row.authority_code for row in connection.execute(query("authority_keys"))
+                      if row.key_fingerprint is None]
+    recorded, unchecked = [], []
+    months = loaded_months(engine)
+    for code in unrecorded:
+        latest = [m for m in months if m.authority_code == code][-1:]
+        try:
+            made = set(_renames(latest, code, key, key, extracts))
+        except PseudonymKeyError:
+            unchecked.append(code)
+            continue
+        keys = {"authority_code": code, "period": latest[0].period}
+        with engine.begin() as connection:
+            stored = set(connection.execute(query("month_worker_refs"), keys).scalars())
+            if not stored <= made:
+                raise PseudonymKeyError(
+                    f"{code}: {KEY_VARIABLE} (fingerprint {short(key_fingerprint(key))}) is "
+                    f"not the key {code}'s months were loaded with: it does not give the "
+                    f"pseudonyms stored for {latest[0].period}. The schema was upgraded; no "
+                    f"fingerprint was recorded. Set {KEY_VARIABLE} to that key and run "
+                    "`workforce db upgrade` again")
+            record_fingerprint(connection, code, key_fingerprint(key))
+        recorded.append(code)
+    return recorded, unchecked
 
 
 def _check_old_key(engine: Engine, authority_code: str, old_key: bytes) -> None:

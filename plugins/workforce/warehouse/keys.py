@@ -14,11 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, Engine
 
 from workforce.errors import PseudonymKeyError
-from workforce.privacy import DEVELOPMENT_KEY, KEY_VARIABLE, configured_key, warn_development_key
+from workforce.privacy import (
+    DEVELOPMENT_KEY,
+    KEY_VARIABLE,
+    configured_key,
+    pseudonyms,
+    warn_development_key,
+)
 from workforce.version import code_version
 from workforce.warehouse.sql import query
 
@@ -77,10 +84,15 @@ def usable_key(connection: Connection) -> bytes:
     return key
 
 
-def authority_key(connection: Connection, authority_code: str, name: str | None = None) -> bytes:
+def authority_key(connection: Connection, authority_code: str, name: str | None = None,
+                  employee_ids: Sequence[str | None] = ()) -> bytes:
     """The key to pseudonymise the authority's month with, checked against the fingerprint
     recorded at its first load (recorded now, in the caller's transaction, if there is none).
-    ``PseudonymKeyError`` before anything is written when it differs."""
+    ``PseudonymKeyError`` before anything is written when it differs.
+
+    An authority loaded before fingerprints were recorded has pseudonyms but no fingerprint:
+    its first load since must give at least one of the month's employees (``employee_ids``)
+    a pseudonym already stored, or the key is not the one those months were loaded with."""
     key = usable_key(connection)
     fingerprint = key_fingerprint(key)
     recorded = connection.execute(query("authority_key"),
@@ -93,11 +105,28 @@ def authority_key(connection: Connection, authority_code: str, name: str | None 
             f"{recorded.key_recorded_at}): nothing was loaded, since every worker would get a "
             f"new pseudonym. Set {KEY_VARIABLE} to that key; "
             + ROTATE_HINT.format(code=authority_code))
+    first = recorded is None or recorded.key_fingerprint is None
+    if first:
+        _check_continuity(connection, authority_code, key, employee_ids)
     connection.execute(query("upsert_authority"), {"authority_code": authority_code,
                                                    "name": name})
-    if recorded is None or recorded.key_fingerprint is None:
+    if first:
         record_fingerprint(connection, authority_code, fingerprint)
     return key
+
+
+def _check_continuity(connection: Connection, authority_code: str, key: bytes,
+                      employee_ids: Sequence[str | None]) -> None:
+    stored = set(connection.execute(query("authority_employee_refs"),
+                                    {"authority_code": authority_code}).scalars())
+    month = {ref for ref in pseudonyms(employee_ids, authority_code, "employee", key) if ref}
+    if stored and month and not stored & month:
+        raise PseudonymKeyError(
+            f"{authority_code}: no pseudonym key fingerprint is recorded yet (months loaded "
+            f"before fingerprints were), and this key ({KEY_VARIABLE}, fingerprint "
+            f"{short(key_fingerprint(key))}) gives none of the month's {len(month)} employees "
+            f"a pseudonym already stored for {authority_code}: it is not the key those months "
+            f"were loaded with, and nothing was loaded. Set {KEY_VARIABLE} to that key")
 
 
 def record_fingerprint(connection: Connection, authority_code: str, fingerprint: str) -> None:
@@ -106,24 +135,6 @@ def record_fingerprint(connection: Connection, authority_code: str, fingerprint:
         "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "code_version": code_version(),
     })
-
-
-def record_missing_fingerprints(engine: Engine) -> list[str]:
-    """After an upgrade from the release before fingerprints: record the configured key's
-    fingerprint for every authority without one. Nothing when no key is set (the first load
-    records it then) or the key is not usable here."""
-    if configured_key() is None:
-        return []
-    with engine.begin() as connection:
-        try:
-            fingerprint = key_fingerprint(usable_key(connection))
-        except PseudonymKeyError:
-            return []
-        missing = [row.authority_code for row in connection.execute(query("authority_keys"))
-                   if row.key_fingerprint is None]
-        for code in missing:
-            record_fingerprint(connection, code, fingerprint)
-    return missing
 
 
 def authority_fingerprints(engine: Engine) -> list[tuple[str, str | None, str | None]]:

@@ -73,7 +73,8 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str,
     rows = {kind: month.files[kind].rows for kind in month.columns}
 
     with engine.begin() as connection:
-        key = authority_key(connection, authority_code, authority_name)
+        key = authority_key(connection, authority_code, authority_name,
+                            _cells(month.columns["hr_staff"]["employee_id"]))
         current = connection.execute(query("current_load"), keys).first()
         if current is not None and current.load_id == load_id:
             return LoadResult(authority_code, month.period, load_id, rows, False, True)
