@@ -6,6 +6,7 @@ named); an authority without a file runs on the documented defaults with a warni
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import logging
 import os
@@ -16,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from workforce.contracts import CONTRACTS, ROLES
+from workforce.contracts import CONTRACTS, ROLES, ColumnType
 from workforce.measures import CATALOGUE
 
 log = logging.getLogger(__name__)
@@ -70,11 +71,116 @@ def _manchester_scheme_budget(year: int) -> float:
     return 2_335_000 if year <= 2020 else 2_061_000
 
 
-class AuthorityConfig(_Settings):
+DELIMITERS = (",", ";", "\t", "|")
+
+
+class FileLayout(_Settings):
+    """How one extract kind's file is named and laid out in a council's month folder; each
+    setting overrides what is otherwise found from the file itself."""
+
+    # A glob inside the month folder, e.g. "HR Staff Report *.xlsx" (default <kind>.csv/.xlsx).
+    pattern: str | None = Field(default=None, min_length=1)
+    sheet: str | None = Field(default=None, min_length=1)  # default: the first sheet
+    header_row: int | None = Field(default=None, ge=1)  # default: found from the contract
+    delimiter: str | None = None  # default: sniffed among , ; tab |
+    encoding: str | None = None  # default: detected (UTF-8, UTF-16, Windows-1252)
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_delimiter(cls, delimiter: str | None) -> str | None:
+        if delimiter is not None and delimiter not in DELIMITERS:
+            raise ValueError(f"{delimiter!r} is not a delimiter; expected one of "
+                             f"{list(DELIMITERS)} (a tab as \"\\t\")")
+        return delimiter
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, encoding: str | None) -> str | None:
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ValueError(f"{encoding!r} is not an encoding Python knows (e.g. utf-8, "
+                                 "utf-16, cp1252)") from None
+        return encoding
+
+
+class ExtractSettings(_Settings):
+    """What reading a council's extracts needs: its headers, its values for the contracts'
+    codes, and its files' names and layouts, each keyed by extract kind."""
+
+    # The council's own header → the canonical column name.
+    column_mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # Per code column: the council's value (case and surrounding spaces ignored) → the code.
+    value_mapping: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
+    files: dict[str, FileLayout] = Field(default_factory=dict)
+
+    @field_validator("column_mapping")
+    @classmethod
+    def _mapping_targets_exist(cls, mapping: dict[str, dict[str, str]]) -> dict:
+        for kind, renames in mapping.items():
+            _check_kind(kind)
+            unknown = sorted(set(renames.values()) - set(CONTRACTS[kind].column_names))
+            if unknown:
+                raise ValueError(f"{kind}: {unknown} are not columns of the {kind} contract")
+        return mapping
+
+    @field_validator("value_mapping")
+    @classmethod
+    def _values_map_to_codes(cls, mapping: dict[str, dict[str, dict[str, str]]]) -> dict:
+        for kind, columns in mapping.items():
+            _check_kind(kind)
+            contract = CONTRACTS[kind]
+            code_columns = [c.name for c in contract.columns if c.type is ColumnType.CODE]
+            for name, values in columns.items():
+                if name not in code_columns:
+                    raise ValueError(f"{kind}.{name}: not a code column of {kind}; its code "
+                                     f"columns are {code_columns}")
+                codes = contract.column(name).codes
+                seen: dict[str, str] = {}
+                for value, code in values.items():
+                    if code not in codes:
+                        raise ValueError(f"{kind}.{name}.{value!r}: {code!r} is not a {name} "
+                                         f"code; expected one of {list(codes)}")
+                    key = matching_key(value)
+                    if key in seen and seen[key] != code:
+                        raise ValueError(f"{kind}.{name}: {seen[key]!r} and {code!r} given for "
+                                         f"{value!r} (case and spaces are ignored)")
+                    seen[key] = code
+        return mapping
+
+    @field_validator("files")
+    @classmethod
+    def _file_kinds(cls, files: dict[str, FileLayout]) -> dict[str, FileLayout]:
+        for kind in files:
+            _check_kind(kind)
+        return files
+
+    def header_mapping(self, kind: str) -> dict[str, str]:
+        return self.column_mapping.get(kind, {})
+
+    def value_lookup(self, kind: str, column: str) -> dict[str, str]:
+        """The council's values for a code column, keyed as cells are matched to them."""
+        return {matching_key(value): code
+                for value, code in self.value_mapping.get(kind, {}).get(column, {}).items()}
+
+    def layout(self, kind: str) -> FileLayout:
+        return self.files.get(kind, FileLayout())
+
+
+def matching_key(text: str) -> str:
+    """How a council's value is matched: case and surrounding spaces ignored."""
+    return text.strip().casefold()
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in CONTRACTS:
+        raise ValueError(f"unknown extract kind {kind!r}; expected one of {list(CONTRACTS)}")
+
+
+class AuthorityConfig(ExtractSettings):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     name: str
-    # Per extract kind: the council's own header → the canonical column name.
-    column_mapping: dict[str, dict[str, str]] = Field(default_factory=dict)
     standard_weekly_hours: float = Field(default=37.0, gt=0, le=60)
     working_days: int = Field(default=253, gt=0, le=366)
     working_days_leap: int = Field(default=254, gt=0, le=366)  # a window holding 29 February
@@ -111,22 +217,6 @@ class AuthorityConfig(_Settings):
         if unknown:
             raise ValueError(f"{unknown} are not roles; expected some of {list(ROLES)}")
         return supplements
-
-    @field_validator("column_mapping")
-    @classmethod
-    def _mapping_targets_exist(cls, mapping: dict[str, dict[str, str]]) -> dict:
-        for kind, renames in mapping.items():
-            if kind not in CONTRACTS:
-                raise ValueError(
-                    f"unknown extract kind {kind!r}; expected one of {list(CONTRACTS)}"
-                )
-            unknown = sorted(set(renames.values()) - set(CONTRACTS[kind].column_names))
-            if unknown:
-                raise ValueError(f"{kind}: {unknown} are not columns of the {kind} contract")
-        return mapping
-
-    def header_mapping(self, kind: str) -> dict[str, str]:
-        return self.column_mapping.get(kind, {})
 
     def financial_year(self, year: int) -> FinancialYear:
         """Settings for the financial year starting in April of ``year``."""

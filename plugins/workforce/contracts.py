@@ -33,7 +33,8 @@ TYPE_DESCRIPTIONS: dict[ColumnType, str] = {
     ColumnType.TEXT: "free text",
     ColumnType.CODE: "one of the listed codes (case, spaces and hyphens are ignored)",
     ColumnType.FLAG: "Y/N, yes/no, true/false or 1/0",
-    ColumnType.DATE: "date as YYYY-MM-DD or DD/MM/YYYY (day first, never month first)",
+    ColumnType.DATE: "date as YYYY-MM-DD or DD/MM/YYYY (day first, never month first), or an "
+    "Excel date",
     ColumnType.NUMBER: "decimal number",
     ColumnType.INTEGER: "whole number",
     ColumnType.MONEY: "pounds and pence, e.g. 1234.56 (a leading £ and thousands commas allowed)",
@@ -254,7 +255,12 @@ HR_STAFF = Contract(
         Column("service_start_date", ColumnType.DATE, "Start of continuous service."),
         Column("role_start_date", ColumnType.DATE, "Start in this role.", required=False),
         Column(
-            "leave_date", ColumnType.DATE, "Last day of service, blank if in post.", required=False
+            "leave_date",
+            ColumnType.DATE,
+            "Last day of service, blank if in post. A date after the month end (notice given) "
+            "is in post at the month end and leaves in the month the date falls in.",
+            required=False,
+            not_after_period_end=False,
         ),
         Column(
             "leaving_reason",
