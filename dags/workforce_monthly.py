@@ -97,15 +97,14 @@ def workforce_monthly():
     @task(retries=0)
     def validate(authority: str) -> str:
         from workforce.config import landing_root
-        from workforce.findings import ExtractRejected
-        from workforce.pipeline import validate_authority_month
+        from workforce.pipeline import rejection, validate_authority_month
 
         warehouse_engine()
         month = validate_authority_month(landing_root(), authority, _run_period())
         if not month.ok:
             # Bad data will not get better by retrying: fail now, the findings first in the
             # log (file:row:column), then a one-line reason.
-            rejected = str(ExtractRejected(month.findings))
+            rejected = str(rejection(month, authority))
             log.error("%s %s: %s", authority, _run_period(), rejected)
             raise AirflowFailException(f"{authority} {_run_period()}: "
                                        f"{rejected.splitlines()[0].rstrip(':')}; the findings "

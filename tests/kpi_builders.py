@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from conftest import write_month
+from workforce.config import ExtractSettings
 from workforce.periods import Period
 from workforce.validation import ValidatedMonth, validate_month
 from workforce.warehouse import LoadResult, load_month
@@ -90,7 +91,7 @@ def spread(total: int, count: int, low: int, high: int) -> list[int]:
 def validated(root: Path, data: Month, period: Period, authority: str) -> ValidatedMonth:
     """Write the month under ``root``, validate it and insist it has no errors."""
     folder = write_month(root, data, authority=authority, period=period)
-    result = validate_month(folder, period, {})
+    result = validate_month(folder, period, ExtractSettings())
     assert result.ok, "fixture month fails validation:\n" + "\n".join(
         str(f) for f in result.findings
     )

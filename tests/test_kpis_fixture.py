@@ -21,7 +21,13 @@ import pytest
 from fixtures_kpi import AUTHORITY, PERIODS, SUPPLIER_A, SUPPLIER_B, write_months
 from sqlalchemy import Engine, text
 
-from workforce.config import AuthorityConfig, FinancialYear, RetentionScheme, Target
+from workforce.config import (
+    AuthorityConfig,
+    ExtractSettings,
+    FinancialYear,
+    RetentionScheme,
+    Target,
+)
 from workforce.kpis import compute_month
 from workforce.periods import Period
 from workforce.validation import ValidatedMonth, validate_month
@@ -269,7 +275,7 @@ def validated(tmp_path_factory: pytest.TempPathFactory) -> dict[Period, Validate
     folders = write_months(tmp_path_factory.mktemp("landing"))
     months = {}
     for period, folder in folders.items():
-        month = validate_month(folder, period, {})
+        month = validate_month(folder, period, ExtractSettings())
         assert month.ok, f"{period}:\n" + "\n".join(map(str, month.findings))
         months[period] = month
     return months

@@ -21,7 +21,13 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, text
 
 from workforce.cli import main
-from workforce.config import AuthorityConfig, FinancialYear, RetentionScheme, Target
+from workforce.config import (
+    AuthorityConfig,
+    ExtractSettings,
+    FinancialYear,
+    RetentionScheme,
+    Target,
+)
 from workforce.kpis import compute_month, read_kpis
 from workforce.periods import Period
 from workforce.privacy import pseudonyms
@@ -63,7 +69,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         patch.setenv("WORKFORCE_PSEUDONYM_KEY", KEY)
         engine = make_engine(f"sqlite:///{root / 'warehouse.db'}")
         for period, folder in write_months(root / "landing").items():
-            month = validate_month(folder, period, {})
+            month = validate_month(folder, period, ExtractSettings())
             assert month.ok
             load_month(engine, month, AUTHORITY)
             compute_month(engine, AUTHORITY, period, SETTINGS)

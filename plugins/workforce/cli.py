@@ -46,11 +46,19 @@ def _print_findings(findings: list[Finding]) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from workforce.pipeline import validate_paths
+    from workforce.synonyms import suggested_code
+    from workforce.value_mapping import describe_unmapped
 
     months = validate_paths(args.paths, args.period, args.authority)
     findings = [f for month in months for f in month.findings]
     _print_findings(findings)
     print(f"Validation: {summary(findings)}.")
+    # The settings lines for every unmapped value at once, after the rows they stop.
+    folder = args.paths[0].resolve()
+    authority = args.authority or (folder if folder.is_dir() else folder.parent).parent.name
+    for month in months:
+        for line in describe_unmapped(month.unmapped, authority, suggested_code):
+            print(line)
     return 1 if errors(findings) else 0
 
 
@@ -75,6 +83,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 _print_findings(rejected.findings)
                 print(f"{authority} {period}: rejected ({summary(rejected.findings)}); "
                       "the warehouse is unchanged.")
+                for line in rejected.advice:
+                    print(line)
                 status = 1
                 continue
             print(result.describe())
@@ -268,6 +278,29 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_onboard(args: argparse.Namespace) -> int:
+    from workforce.onboarding import build_draft
+
+    if args.out.exists() and not args.force:
+        print(f"workforce onboard: {args.out} exists; pass --force to overwrite it",
+              file=sys.stderr)
+        return 2
+    draft = build_draft(args.month_folder, args.authority)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(draft.text, encoding="utf-8")
+    print(f"Wrote {args.out}, a draft of {args.authority}'s settings from {args.month_folder}.")
+    for file in draft.files:
+        kind = file.kind if file.kind and file.table is not None else f"not used: {file.problem}"
+        print(f"  {file.path.name}: {kind}")
+    headers, values = draft.headers, draft.values
+    print(f"Headers mapped: {headers[0]} of {headers[1]}; code values placed: {values[0]} of "
+          f"{values[1]} (each a guess to check).")
+    print(f"Required columns not found: {', '.join(draft.missing) or 'none'}.")
+    print(f"Next: edit {args.out}, save it as config/{args.authority}.yaml, then "
+          f"`workforce validate {args.month_folder} --authority {args.authority}`.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workforce",
@@ -386,6 +419,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("docs", help="regenerate docs/extract-contracts.md")
     docs.set_defaults(run=cmd_docs)
+
+    onboard = commands.add_parser(
+        "onboard", help="draft a council's settings file from one raw month of its exports")
+    onboard.add_argument("month_folder", type=Path, metavar="MONTH_FOLDER",
+                         help="a folder holding one month's files as the council sent them")
+    onboard.add_argument("--authority", required=True, help="authority code, e.g. MSY")
+    onboard.add_argument("--out", type=Path, required=True, metavar="FILE",
+                         help="the draft to write (YAML), to edit and save as "
+                         "config/CODE.yaml")
+    onboard.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    onboard.set_defaults(run=cmd_onboard)
     return parser
 
 

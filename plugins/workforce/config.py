@@ -137,16 +137,16 @@ class ExtractSettings(_Settings):
                     raise ValueError(f"{kind}.{name}: not a code column of {kind}; its code "
                                      f"columns are {code_columns}")
                 codes = contract.column(name).codes
-                seen: dict[str, str] = {}
+                seen: dict[str, tuple[str, str]] = {}
                 for value, code in values.items():
                     if code not in codes:
                         raise ValueError(f"{kind}.{name}.{value!r}: {code!r} is not a {name} "
                                          f"code; expected one of {list(codes)}")
-                    key = matching_key(value)
-                    if key in seen and seen[key] != code:
-                        raise ValueError(f"{kind}.{name}: {seen[key]!r} and {code!r} given for "
-                                         f"{value!r} (case and spaces are ignored)")
-                    seen[key] = code
+                    first, first_code = seen.setdefault(matching_key(value), (value, code))
+                    if first_code != code:
+                        raise ValueError(
+                            f"{kind}.{name}: {first!r} ({first_code}) and {value!r} ({code}) "
+                            "are the same value (case and surrounding spaces are ignored)")
         return mapping
 
     @field_validator("files")

@@ -457,7 +457,8 @@ REFERENCES: tuple[Reference, ...] = (
 NAME_HEADER_PATTERN = (
     r"^(names?|surname|forenames?|initials"
     r"|(first|last|sur|fore|given|middle|family|full|preferred|maiden|known_as"
-    r"|worker|employee|staff|person|social_worker)_?names?)$"
+    r"|worker|employee|staff|person|social_worker|candidate|contractor|locum|agency_worker)"
+    r"_?names?)$"
 )
 
 AGE_BANDS: tuple[tuple[int, int | None], ...] = (

@@ -1,37 +1,35 @@
 """Reading extract files into canonical tables of text.
 
-Councils send CSV in UTF-8, UTF-8 with a byte-order mark or Windows-1252, or Excel
-workbooks, each with their own headers. This module turns any of them into a table whose
-columns are the contract's names and whose cells are text (null when empty), or into
-findings that say in a plain sentence why the file cannot be read. Typing the values is
-validation's job.
+Councils send CSV or Excel workbooks laid out as their systems export them, each with their own
+file names and headers. ``layouts`` turns a file into rows of text cells under a header; this
+module finds each extract's file in a month folder, matches the headers to the contract's
+columns, and returns a table whose columns are the contract's names and whose cells are text
+(null when empty), or findings that say in a plain sentence why the file cannot be read.
+Typing the values is validation's job.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
+import fnmatch
 import hashlib
-import io
 import re
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-from python_calamine import CalamineError, CalamineWorkbook
 
+from workforce.config import ExtractSettings
 from workforce.contracts import CONTRACTS, KINDS, NAME_HEADER_PATTERN, Severity
 from workforce.findings import Finding
+from workforce.layouts import RawTable, parse_raw
 
 EXTENSIONS = (".csv", ".xlsx")
-ZIP_MAGIC = b"PK\x03\x04"
-OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 TEXT = pa.large_string()
-
-# (spreadsheet row number, cells) for each non-blank row: blank rows are skipped, but findings
-# must still name the row a person sees when they open the file.
-Rows = list[tuple[int, list[str]]]
+HEADER_MATCHES = 3  # cells recognised as columns that make a row the header (fewer if the
+# contract has fewer required columns)
 
 
 @dataclass(frozen=True)
@@ -42,8 +40,9 @@ class ExtractFile:
     # All canonical columns, in the contract's order: cells trimmed, null when blank (every
     # cell null in a column the file lacks).
     cells: pa.Table
-    # The spreadsheet row number of each data row (the first under a header in row 1 is 2;
-    # blank rows leave gaps), as findings must name the row a person sees.
+    # The row number of each data row as seen in Excel or a text editor (the first under a
+    # header in row 1 is 2; blank, title and footer rows leave gaps), as findings must name
+    # the row a person sees.
     row_numbers: np.ndarray
 
     @property
@@ -67,191 +66,123 @@ def normalise_header(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
 
 
-def find_month_files(month_dir: Path) -> tuple[dict[str, Path], list[Finding]]:
-    """The month folder's file for each kind, and findings for missing or doubled ones."""
+# --- which file is which extract ---------------------------------------------------------------
+
+
+def _pattern(kind: str, settings: ExtractSettings | None) -> str | None:
+    return settings.layout(kind).pattern if settings else None
+
+
+def _matches(name: str, kind: str, pattern: str | None) -> bool:
+    """Whether a file name is the kind's: its pattern, else <kind>.csv or <kind>.xlsx. Case is
+    ignored, as the councils' Windows file shares ignore it."""
+    patterns = [pattern] if pattern else [f"{kind}{ext}" for ext in EXTENSIONS]
+    return any(fnmatch.fnmatchcase(name.casefold(), p.casefold()) for p in patterns)
+
+
+def find_month_files(
+    month_dir: Path, settings: ExtractSettings | None = None
+) -> tuple[dict[str, Path], list[Finding]]:
+    """The month folder's file for each kind, and findings for missing, doubled or ambiguous
+    ones. Hidden files and Excel's lock files (~$...) are not extracts."""
+    folder = str(month_dir)
+    names = sorted(p.name for p in month_dir.iterdir()
+                   if p.is_file() and not p.name.startswith((".", "~$"))
+                   ) if month_dir.is_dir() else []
+    patterns = {kind: _pattern(kind, settings) for kind in KINDS}
+    matched = {kind: [n for n in names if _matches(n, kind, patterns[kind])] for kind in KINDS}
+    claims = Counter(name for kind in KINDS for name in matched[kind])
     found: dict[str, Path] = {}
     findings: list[Finding] = []
+    reported: set[str] = set()
     for kind in KINDS:
-        candidates = sorted(p for ext in EXTENSIONS if (p := month_dir / f"{kind}{ext}").is_file())
+        pattern, candidates = patterns[kind], matched[kind]
+        shared = [name for name in candidates if claims[name] > 1]
+        for name in shared:
+            if name not in reported:
+                reported.add(name)
+                kinds = [k for k in KINDS if name in matched[k]]
+                findings.append(Finding(folder, None, None, (
+                    f"{name} matches the patterns of more than one extract "
+                    f"({', '.join(kinds)}): make the patterns in the settings tell them apart"
+                )))
+        if shared:
+            continue
         if not candidates:
-            findings.append(
-                Finding(
-                    str(month_dir),
-                    None,
-                    None,
-                    f"missing extract: expected {kind}.csv or {kind}.xlsx in this folder",
-                )
+            message = (
+                f"missing extract: no file matches the {kind} pattern {pattern!r}; the folder "
+                f"holds {', '.join(names) or 'no files'}" if pattern else
+                f"missing extract: expected {kind}.csv or {kind}.xlsx in this folder"
             )
+            findings.append(Finding(folder, None, None, message))
         elif len(candidates) > 1:
-            names = " and ".join(p.name for p in candidates)
-            findings.append(
-                Finding(str(month_dir), None, None, f"both {names} exist: keep one {kind} file")
+            message = (
+                f"{len(candidates)} files match the {kind} pattern {pattern!r}: "
+                f"{', '.join(candidates)}; keep one, or narrow the pattern in the settings"
+                if pattern else f"both {' and '.join(candidates)} exist: keep one {kind} file"
             )
+            findings.append(Finding(folder, None, None, message))
         else:
-            found[kind] = candidates[0]
+            found[kind] = month_dir / candidates[0]
     return found, findings
 
 
-def kind_of(path: Path) -> str | None:
-    return path.stem if path.stem in CONTRACTS and path.suffix.lower() in EXTENSIONS else None
+def kind_of(path: Path, settings: ExtractSettings | None = None) -> str | None:
+    """The one kind whose file name ``path`` has, or None."""
+    kinds = [kind for kind in KINDS if _matches(path.name, kind, _pattern(kind, settings))]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+# --- reading a file --------------------------------------------------------------------------
 
 
 def read_extract(
-    path: Path, kind: str, header_mapping: dict[str, str] | None = None
+    path: Path, kind: str, settings: ExtractSettings | None = None
 ) -> tuple[ExtractFile | None, list[Finding]]:
     """Read one extract file; on a structural problem return no table and say why."""
-    file = str(path)
-
-    def refuse(message: str, row: int | None = None, column: str | None = None):
-        return None, [Finding(file, row, column, message)]
-
+    settings = settings or ExtractSettings()
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return refuse(f"cannot read the file ({exc.strerror})")
-    if not data.strip():
-        return refuse("the file is empty: expected a header row and data rows")
-
-    is_zip = data.startswith(ZIP_MAGIC)
-    if path.suffix.lower() == ".xlsx":
-        if not is_zip:
-            return refuse("the file is named .xlsx but is not an Excel workbook")
-        grid, problem = _xlsx_grid(data, file)
-    else:
-        if is_zip:
-            return refuse("the file is named .csv but is an Excel workbook: save it as .xlsx")
-        grid, problem = _csv_grid(data, file)
+        return None, [Finding(str(path), None, None, f"cannot read the file ({exc.strerror})")]
+    lookup = _header_lookup(settings.header_mapping(kind))
+    raw, problem = parse_raw(path, data, settings.layout(kind), *_header_rule(kind, lookup))
     if problem:
-        return refuse(problem)
-    assert grid is not None
-    return _canonical(path, kind, grid, header_mapping or {}, sha256_of(data))
+        return None, [Finding(str(path), None, None, problem)]
+    assert raw is not None
+    return _canonical(path, kind, raw, lookup, sha256_of(data))
 
 
-@dataclass(frozen=True)
-class _Grid:
-    """A file's non-blank rows by position, before its headers are matched to the contract."""
-
-    header_line: int
-    headers: list[str]
-    row_numbers: np.ndarray
-    columns: list[tuple[str, ...]]  # each header position's cells, as read
-    findings: list[Finding]  # rows that are not as wide as the header
+def _header_lookup(mapping: dict[str, str]) -> dict[str, str]:
+    """The council's headers, normalised, → canonical names."""
+    return {normalise_header(header): name for header, name in mapping.items()}
 
 
-def _decode(data: bytes) -> tuple[str | None, str | None]:
-    if b"\x00" in data[:8192]:
-        return None, "the file is binary, not CSV text"
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, (
-            f"the file is not text in UTF-8 or Windows-1252 (byte 0x{data[exc.start]:02x} "
-            f"on line {line})"
-        )
+def _header_rule(kind: str, lookup: dict[str, str]
+                 ) -> tuple[Callable[[Sequence[str]], int], int]:
+    """How a row scores as the kind's header (its cells that are contract columns, after the
+    council's mapping), and the score that makes it one."""
+    canonical = set(CONTRACTS[kind].column_names)
 
+    def score(cells: Sequence[str]) -> int:
+        return sum(lookup.get(norm, norm) in canonical
+                   for norm in map(normalise_header, filter(None, cells)))
 
-def _csv_grid(data: bytes, file: str) -> tuple[_Grid | None, str | None]:
-    text, problem = _decode(data)
-    if problem:
-        return None, problem
-    assert text is not None
-    rows, problem = _csv_rows(text)
-    return (None, problem) if problem else (_grid(rows, file), None)
-
-
-def _csv_rows(text: str) -> tuple[Rows | None, str | None]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows = [(n, row) for n, row in enumerate(reader, start=1) if "".join(row).strip()]
-    except csv.Error as exc:
-        return None, (
-            f"the CSV is malformed near line {reader.line_num} ({exc}); "
-            "the file may be truncated or have an unclosed quote"
-        )
-    if not rows:
-        return None, "the file is empty: expected a header row and data rows"
-    header = rows[0][1]
-    if len(header) == 1:
-        for delimiter, name in OTHER_DELIMITERS.items():
-            if delimiter in header[0]:
-                return None, f"the file uses {name} between columns: expected commas"
-    return rows, None
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _xlsx_grid(data: bytes, file: str) -> tuple[_Grid | None, str | None]:
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, OSError) as exc:
-        return None, f"the Excel workbook cannot be read ({exc}); it may be damaged or truncated"
-    rows = [
-        (n, [_cell_text(v) for v in row])
-        for n, row in enumerate(sheet, start=1)
-        if any(str(v).strip() for v in row)
-    ]
-    if not rows:
-        return None, "the workbook's first sheet is empty: expected a header row and data rows"
-    return _grid(rows, file), None
-
-
-def _grid(rows: Rows, file: str) -> _Grid:
-    """The rows as columns; a row not as wide as the header is made so, with a finding
-    unless only empty cells are cut."""
-    header_line, headers = rows[0]
-    width = len(headers)
-    lines = [line for line, _ in rows[1:]]
-    body = [row for _, row in rows[1:]]
-    findings = []
-    # Rows of the header's width are the rule; only the others are looked at one by one.
-    for i in np.flatnonzero(np.fromiter(map(len, body), int, len(body)) != width):
-        row = body[i]
-        # Trailing empty cells are harmless; anything else means a broken row.
-        if len(row) > width and not "".join(row[width:]).strip():
-            body[i] = row[:width]
-        else:
-            findings.append(
-                Finding(
-                    file,
-                    lines[i],
-                    None,
-                    f"row has {len(row)} fields but the header has {width}; "
-                    "the file may be truncated or a value contains an unquoted comma",
-                )
-            )
-            body[i] = (row + [""] * width)[:width]
-    columns = list(zip(*body, strict=True)) if body else [()] * width
-    return _Grid(header_line, headers, np.array(lines, dtype=np.int64), columns, findings)
+    required = sum(column.required for column in CONTRACTS[kind].columns)
+    return score, min(HEADER_MATCHES, required)
 
 
 def _canonical(
-    path: Path, kind: str, grid: _Grid, mapping: dict[str, str], checksum: str
+    path: Path, kind: str, raw: RawTable, lookup: dict[str, str], checksum: str
 ) -> tuple[ExtractFile | None, list[Finding]]:
     contract = CONTRACTS[kind]
     file = str(path)
     findings: list[Finding] = []
-    lookup = {normalise_header(k): v for k, v in mapping.items()}
     canonical = set(contract.column_names)
 
-    header_line = grid.header_line
+    header_line = raw.header_row
     columns: list[str | None] = []  # canonical name per position, None to drop
-    for header in grid.headers:
+    for header in raw.headers:
         norm = normalise_header(header)
         name = lookup.get(norm, norm)
         if name in canonical:
@@ -291,17 +222,17 @@ def _canonical(
                     file, header_line, column.name, "required column is missing from the header"
                 )
             )
-    findings += grid.findings
-    if len(grid.row_numbers) < contract.min_rows:
+    findings += raw.findings
+    if len(raw.row_numbers) < contract.min_rows:
         findings.append(Finding(file, None, None, f"the file has no data rows: a {kind} "
                                 "extract needs at least one"))
 
     # The first of a doubled column is kept; a column the file lacks is all null.
-    blank = pa.nulls(len(grid.row_numbers), TEXT)
-    cells = [_stripped(grid.columns[columns.index(name)]) if name in columns else blank
+    blank = pa.nulls(len(raw.row_numbers), TEXT)
+    cells = [_stripped(raw.columns[columns.index(name)]) if name in columns else blank
              for name in contract.column_names]
     table = pa.Table.from_arrays(cells, names=contract.column_names)
-    return ExtractFile(kind, path, checksum, table, grid.row_numbers), findings
+    return ExtractFile(kind, path, checksum, table, raw.row_numbers), findings
 
 
 def _stripped(cells: tuple[str, ...]) -> pa.Array:

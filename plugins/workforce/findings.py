@@ -33,11 +33,13 @@ def summary(findings: list[Finding]) -> str:
 
 
 class ExtractRejected(Exception):
-    """Raised when a month's extracts have errors: nothing is loaded."""
+    """Raised when a month's extracts have errors: nothing is loaded. ``advice``: lines that
+    say how to fix them all at once (the settings lines for unmapped values)."""
 
-    def __init__(self, findings: list[Finding]):
+    def __init__(self, findings: list[Finding], advice: list[str] | None = None):
         self.findings = findings
+        self.advice = advice or []
         super().__init__(
             f"extracts rejected ({summary(findings)}):\n"
-            + "\n".join(str(f) for f in errors(findings))
+            + "\n".join([*(str(f) for f in errors(findings)), *self.advice])
         )

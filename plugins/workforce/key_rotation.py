@@ -142,7 +142,7 @@ def _renames(months: list[LoadedMonth], authority_code: str, old_key: bytes, new
              extracts: Path) -> dict[str, str]:
     """Old pseudonym → new, for every worker of the authority's loaded months, read from the
     files each month was loaded from."""
-    mapping = load_authority_config(authority_code).column_mapping
+    settings = load_authority_config(authority_code)
     renamed: dict[str, str] = {}
     problems = []
     for month in months:
@@ -158,7 +158,7 @@ def _renames(months: list[LoadedMonth], authority_code: str, old_key: bytes, new
                 paths[file.kind] = path
         if len(paths) < len(month.files):
             continue
-        validated = validate_files(paths, Period.parse(month.period), mapping)
+        validated = validate_files(paths, Period.parse(month.period), settings)
         before = warehouse_rows(validated, authority_code, month.load_id, old_key)
         after = warehouse_rows(validated, authority_code, month.load_id, new_key)
         for kind, rows in before.items():

@@ -13,7 +13,9 @@ from workforce.extracts import find_month_files, kind_of
 from workforce.findings import ExtractRejected, summary
 from workforce.kpis import MonthNotLoaded
 from workforce.periods import PERIOD_PATTERN, Period
+from workforce.synonyms import suggested_code
 from workforce.validation import ValidatedMonth, validate_files, validate_month
+from workforce.value_mapping import describe_unmapped
 from workforce.warehouse import LoadedMonth, LoadResult, load_month, loaded_months
 
 log = logging.getLogger(__name__)
@@ -41,16 +43,22 @@ def missing_extracts(root: Path, authority_code: str, period: Period) -> list[st
     folder = month_folder(root, authority_code, period)
     if not folder.is_dir():
         return list(KINDS)
-    found, _ = find_month_files(folder)
+    found, _ = find_month_files(folder, load_authority_config(authority_code))
     return [kind for kind in KINDS if kind not in found]
 
 
 def validate_authority_month(root: Path, authority_code: str, period: Period) -> ValidatedMonth:
     config = load_authority_config(authority_code)
-    month = validate_month(month_folder(root, authority_code, period), period,
-                           config.column_mapping)
+    month = validate_month(month_folder(root, authority_code, period), period, config)
     log.info("Validated %s %s: %s", authority_code, period, summary(month.findings))
     return month
+
+
+def rejection(month: ValidatedMonth, authority_code: str) -> ExtractRejected:
+    """A rejected month's refusal: its errors, then the settings lines for all its unmapped
+    values at once."""
+    return ExtractRejected(month.findings, describe_unmapped(month.unmapped, authority_code,
+                                                             suggested_code))
 
 
 def load_authority_month(
@@ -59,7 +67,7 @@ def load_authority_month(
     """Validate the month's four extracts and load them; raise ExtractRejected on errors."""
     month = validate_authority_month(root, authority_code, period)
     if not month.ok:
-        raise ExtractRejected(month.findings)
+        raise rejection(month, authority_code)
     return load_month(engine, month, authority_code, load_authority_config(authority_code).name)
 
 
@@ -91,18 +99,19 @@ def validate_paths(
         folder_period = period or _period_from_folder(folder)
         config = load_authority_config(authority_code or folder.resolve().parent.name)
         if not files:
-            results.append(validate_month(folder, folder_period, config.column_mapping))
+            results.append(validate_month(folder, folder_period, config))
             continue
         by_kind = {}
         for file in files:
-            kind = kind_of(file)
+            kind = kind_of(file, config)
             if kind is None:
                 raise ValueError(
                     f"{file}: cannot tell which extract this is; name it hr_staff, "
-                    "establishment, agency_spend or caseloads with .csv or .xlsx"
+                    "establishment, agency_spend or caseloads with .csv or .xlsx, or as one "
+                    "extract's pattern in the authority's settings says"
                 )
             by_kind[kind] = file
-        results.append(validate_files(by_kind, folder_period, config.column_mapping))
+        results.append(validate_files(by_kind, folder_period, config))
     return results
 
 

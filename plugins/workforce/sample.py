@@ -15,8 +15,11 @@ import calendar
 import csv
 import datetime as dt
 import hashlib
+import io
 import itertools
 import math
+import re
+import zipfile
 from bisect import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from workforce.config import PROJECT_ROOT, ExtractSettings, load_authority_config
 from workforce.contracts import CONTRACTS, KINDS, ColumnType
 from workforce.parallel import in_processes
 from workforce.periods import Period, period_range
@@ -153,63 +157,64 @@ ETHNICITY_WEIGHTS = {
 }
 RETENTION_WEIGHTS = {"lump_sum": 0.45, "instalments": 0.35, "": 0.20}
 
-# A plausible council's own headers: kind → {council header: canonical column}.
-MESSY_MAPPING: dict[str, dict[str, str]] = {
-    "hr_staff": {
-        "Employee Number": "employee_id",
-        "Post No": "post_id",
-        "Cost Centre": "team_code",
-        "Job Role": "role",
-        "Pay Grade": "grade",
-        "FTE": "fte",
-        "Contract Type": "contract_type",
-        "Qualified SW": "qualified_sw",
-        "Case Holder": "case_holding",
-        "Continuous Service Date": "service_start_date",
-        "Date Started In Role": "role_start_date",
-        "Termination Date": "leave_date",
-        "Leaving Reason": "leaving_reason",
-        "Sickness Days (FTE)": "sickness_days",
-        "Date of Birth": "birth_date",
-        "Sex": "gender",
-        "Ethnic Origin": "ethnicity",
-        "Retention Payment Option": "retention_option",
-    },
-    "establishment": {
-        "Post Number": "post_id",
-        "Cost Centre": "team_code",
-        "Cost Centre Description": "team_name",
-        "Service": "service_area",
-        "Post Role": "role",
-        "Grade": "grade",
-        "Budget FTE": "budgeted_fte",
-        "Annual Budget (inc on-costs)": "annual_cost_gbp",
-        "Funded?": "funded",
-        "Post Status": "status",
-    },
-    "agency_spend": {
-        "Timesheet Line": "line_id",
-        "Worker ID": "worker_ref",
-        "Agency": "supplier",
-        "Cost Centre": "team_code",
-        "Job Title": "role",
-        "Position Covered": "post_id",
-        "W/E Date": "week_ending",
-        "Hours Worked": "hours",
-        "Charge Rate": "charge_rate_gbp",
-        "Net Total": "line_cost_gbp",
-        "Assignment Start": "placement_start_date",
-        "SWE Registered": "qualified_sw",
-    },
-    "caseloads": {
-        "Worker Ref": "worker_ref",
-        "Worker Type": "worker_type",
-        "Open Cases": "open_cases",
-        "CP": "cp_cases",
-        "CLA": "cla_cases",
-        "CIN": "cin_cases",
-    },
+# The example council whose exports come as its systems write them ("Messy Borough",
+# config/MSY.yaml): each kind's file name ({month} as "Mar 2025"), found by the settings'
+# `files` patterns, and the council's words for the contracts' codes, which the settings'
+# `value_mapping` maps back where a word is not a code as spelled ("Live" → active).
+MESSY_AUTHORITY = "MSY"
+MESSY_FILES = {
+    "hr_staff": "HR Staff Report {month}.xlsx",  # title rows, a footer, real date cells
+    "establishment": "Establishment {month}.csv",  # semicolons, Windows-1252, £45,000.00
+    "agency_spend": "Agency Timesheets {month}.txt",  # Excel's Unicode text: UTF-16, tabs
+    "caseloads": "Caseloads {month}.csv",  # plain UTF-8
 }
+MESSY_SHEET = "Staff"
+MESSY_WORDS: dict[str, dict[str, str]] = {  # code column → code → the council's word
+    "role": {
+        "social_worker": "Social Worker",
+        "senior_social_worker": "Senior Social Worker",
+        "advanced_practitioner": "Senior Practitioner",
+        "team_manager": "Team Manager",
+        "service_manager": "Service Manager",
+        "senior_manager": "Head of Service",
+        "other": "Family Support Worker",
+    },
+    "leaving_reason": {
+        "resignation": "Resigned",
+        "retirement": "Retired",
+        "dismissal": "Dismissed",
+        "end_of_contract": "End of Fixed Term Contract",
+        "redundancy": "Redundancy",
+        "transfer": "TUPE Transfer",
+        "other": "Other",
+        "unknown": "Not Recorded",
+    },
+    "status": {"active": "Live", "frozen": "Frozen", "deleted": "Deleted"},
+    "worker_type": {"employee": "Staff", "agency": "Agency"},
+}
+# HR's job title for a social worker in their first year in post (the Assessed and
+# Supported Year in Employment); other codes are written as HR systems display them.
+ASYE_TITLE = "Social Worker (ASYE)"
+# The HR row cells a resignation given with notice fills in a month early.
+HR_KEY = (0, 1)  # employee_id, post_id
+HR_LEAVE, HR_REASON = (
+    CONTRACTS["hr_staff"].column_names.index(c) for c in ("leave_date", "leaving_reason")
+)
+
+
+@cache
+def messy_settings() -> ExtractSettings:
+    """The messy council's settings as shipped in ``config/MSY.yaml``: its headers, values
+    and files, which :func:`write_messy_variant` writes by."""
+    return load_authority_config(MESSY_AUTHORITY, PROJECT_ROOT / "config")
+
+
+def __getattr__(name: str) -> object:
+    # MESSY_MAPPING, the messy council's headers, is read from its settings when first asked
+    # for, so the canonical sample never needs the file.
+    if name == "MESSY_MAPPING":
+        return messy_settings().column_mapping
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- the simulated council ---------------------------------------------------------------
@@ -834,29 +839,55 @@ def _frame(kind: str, rows: list[Row]) -> pd.DataFrame:
 
 
 def _simulate(
-    code: str, end: Period, months: int, posts: int, seed: int
+    code: str, end: Period, months: int, posts: int, seed: int, notice: bool = False
 ) -> Iterator[tuple[Period, dict[str, list[Row]]]]:
     if months < 1:
         raise ValueError(f"months must be at least 1; got {months}")
     first = end.shift(-(months - 1))
     council = _Council(code, first, months, posts, seed)
-    for period in period_range(first, end):
-        yield period, council.month(period)
+    if not notice:
+        for period in period_range(first, end):
+            yield period, council.month(period)
+        return
+    # Notice given: each month is held back until the next is simulated (one month past the
+    # end for the last), so a resignation can be written into the month before it too. The
+    # draws are the same as without notice: only those HR cells differ.
+    held: tuple[Period, dict[str, list[Row]]] | None = None
+    for period in period_range(first, end.shift(1)):
+        month = council.month(period)
+        if held is not None:
+            _give_notice(held[1]["hr_staff"], month["hr_staff"])
+            yield held
+        held = (period, month)
+
+
+def _give_notice(before: list[Row], rows: list[Row]) -> None:
+    """Resignations recorded with notice: a resignee's rows in the month before they leave
+    already carry the leave date and reason (a date after that month's end)."""
+    resigned = {(row[HR_KEY[0]], row[HR_KEY[1]]): row for row in rows
+                if row[HR_REASON] == "resignation"}
+    for i, row in enumerate(before):
+        leaving = resigned.get((row[HR_KEY[0]], row[HR_KEY[1]]))
+        if leaving is not None and not row[HR_LEAVE]:
+            before[i] = (*row[:HR_LEAVE], leaving[HR_LEAVE], leaving[HR_REASON],
+                         *row[HR_REASON + 1:])
 
 
 # --- public API -----------------------------------------------------------------------------
 
 
 def generate_authority(
-    code: str, end: Period, months: int, posts: int = 350, seed: int = 0
+    code: str, end: Period, months: int, posts: int = 350, seed: int = 0, notice: bool = False
 ) -> dict[Period, dict[str, pd.DataFrame]]:
     """Canonical extracts (text cells, contract columns) for each of ``months`` months to ``end``.
 
     The same arguments always give the same frames; another code or seed, another council.
+    ``notice``: resignations are recorded with notice, so a resignee's rows in the month
+    before they leave already carry their leave date (after that month's end) and reason.
     """
     return {
         period: {kind: _frame(kind, rows) for kind, rows in month.items()}
-        for period, month in _simulate(code, end, months, posts, seed)
+        for period, month in _simulate(code, end, months, posts, seed, notice)
     }
 
 
@@ -868,17 +899,21 @@ def write_sample(
     posts: int = 350,
     seed: int = 0,
     messy: bool = False,
+    notice: bool | None = None,
 ) -> list[Path]:
     """Write ``root/<code>/<YYYY-MM>/<kind>.csv`` for every month; return the month folders.
 
-    ``messy`` writes each month as :func:`write_messy_variant` does, with the headers of
-    ``MESSY_MAPPING`` (the mapping in ``config/MSY.yaml``)."""
+    ``messy`` writes each month as the messy council's systems export it (see
+    :func:`write_messy_variant` and ``config/MSY.yaml``). ``notice`` records resignations
+    with notice (see :func:`generate_authority`); by default only messy months do, so the
+    canonical sample is unchanged."""
+    notice = messy if notice is None else notice
     folders = []
-    for period, month in _simulate(code, end or DEFAULT_END, months, posts, seed):
+    for period, month in _simulate(code, end or DEFAULT_END, months, posts, seed, notice):
         folder = Path(root) / code / str(period)
         if messy:
             frames = {kind: _frame(kind, rows) for kind, rows in month.items()}
-            write_messy_variant(frames, folder, MESSY_MAPPING)
+            write_messy_variant(frames, folder, period)
         else:
             # Rows straight to CSV, no frame: thousands of small files at national scale.
             folder.mkdir(parents=True, exist_ok=True)
@@ -924,36 +959,73 @@ def write_authorities(
 
 
 def write_messy_variant(
-    month_frames: dict[str, pd.DataFrame], folder: Path, mapping: dict[str, dict[str, str]]
-) -> None:
-    """Write one month as councils really send it, with the council's own headers.
+    month_frames: dict[str, pd.DataFrame],
+    folder: Path,
+    period: Period,
+    settings: ExtractSettings | None = None,
+) -> dict[str, Path]:
+    """Write one month as the messy council's systems export it, with the council's headers
+    from ``settings`` (default: ``config/MSY.yaml``); return each kind's file.
 
-    HR staff as an Excel workbook with real date and number cells and codes as people type
-    them; the establishment in Windows-1252 with '£45,000.00' costs; agency spend in UTF-8
-    with a byte-order mark and UK dates; caseloads as plain CSV.
+    - HR staff: "HR Staff Report Mar 2025.xlsx", sheet "Staff": two title rows and a blank
+      row above the header, a "Total records: N" footer, real date and number cells, job
+      titles, Yes/No flags and the council's words for codes ("Fixed Term", "Resigned");
+    - establishment: "Establishment Mar 2025.csv", semicolon-separated Windows-1252 with
+      '£45,000.00' costs, post status Live/Frozen/Deleted;
+    - agency spend: "Agency Timesheets Mar 2025.txt", Excel's Unicode text (UTF-16 with a
+      byte-order mark, tab-separated), DD/MM/YYYY dates, '£1,877.75' money;
+    - caseloads: "Caseloads Mar 2025.csv", plain UTF-8, worker type Staff/Agency.
     """
+    settings = settings or messy_settings()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    month = f"{MONTH_ABBREVIATIONS[period.month - 1]} {period.year}"
+    paths = {kind: folder / MESSY_FILES[kind].format(month=month) for kind in KINDS}
     headers = {
-        kind: {canonical: council for council, canonical in mapping.get(kind, {}).items()}
+        kind: {canonical: council for council, canonical in settings.header_mapping(kind).items()}
         for kind in KINDS
     }
-    _write_xlsx(month_frames["hr_staff"], folder / "hr_staff.xlsx", headers["hr_staff"])
-
-    establishment = month_frames["establishment"].copy()
-    establishment["annual_cost_gbp"] = establishment["annual_cost_gbp"].map(
-        lambda v: f"£{float(v):,.2f}" if v else ""
-    )
-    establishment["funded"] = establishment["funded"].map({"Y": "Yes", "N": "No"})
-    _write_csv(establishment, folder / "establishment.csv", headers["establishment"], "cp1252")
-
-    agency = month_frames["agency_spend"].copy()
+    words = {kind: _council_words(kind, month_frames[kind], period) for kind in KINDS}
+    _write_hr_report(words["hr_staff"], paths["hr_staff"], headers["hr_staff"], period)
+    _write_csv(words["establishment"], paths["establishment"], headers["establishment"],
+               "cp1252", delimiter=";")
+    agency = words["agency_spend"]
     for column in ("week_ending", "placement_start_date"):
         agency[column] = agency[column].map(_uk_date)
-    _write_csv(agency, folder / "agency_spend.csv", headers["agency_spend"], "utf-8-sig")
+    _write_csv(agency, paths["agency_spend"], headers["agency_spend"], "utf-16-le",
+               delimiter="\t", bom=True)
+    _write_csv(words["caseloads"], paths["caseloads"], headers["caseloads"], "utf-8", "\n")
+    return paths
 
-    caseloads = month_frames["caseloads"]
-    _write_csv(caseloads, folder / "caseloads.csv", headers["caseloads"], "utf-8", "\n")
+
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                       "Nov", "Dec")  # not strftime's %b, which follows the locale
+
+
+def _council_words(kind: str, frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The frame with codes, flags and money as the council's systems write them."""
+    out = frame.copy()
+    for column in CONTRACTS[kind].columns:
+        if column.type is ColumnType.CODE:
+            words = MESSY_WORDS.get(column.name, {})
+            out[column.name] = out[column.name].map(lambda code, w=words: _word(w, code))
+        elif column.type is ColumnType.FLAG:
+            out[column.name] = out[column.name].map({"Y": "Yes", "N": "No", "": ""})
+        elif column.type is ColumnType.MONEY:
+            out[column.name] = out[column.name].map(lambda v: f"£{float(v):,.2f}" if v else "")
+    if kind == "hr_staff":
+        first_year = (frame["role"] == "social_worker") & (
+            frame["service_start_date"] > period.shift(-12).end.isoformat()
+        )
+        out.loc[first_year, "role"] = ASYE_TITLE
+    return out
+
+
+def _word(words: dict[str, str], code: str) -> str:
+    """The council's word for a code; otherwise as HR systems display one ('Fixed Term')."""
+    if not code:
+        return ""
+    return words.get(code) or code.replace("_", " ").title()
 
 
 def _uk_date(text: str) -> str:
@@ -961,36 +1033,75 @@ def _uk_date(text: str) -> str:
 
 
 def _write_csv(
-    frame: pd.DataFrame, path: Path, headers: dict[str, str], encoding: str, eol: str = "\r\n"
+    frame: pd.DataFrame,
+    path: Path,
+    headers: dict[str, str],
+    encoding: str,
+    eol: str = "\r\n",
+    delimiter: str = ",",
+    bom: bool = False,
 ) -> None:
     """Write with the council's headers; Windows line ends by default, as desktops export."""
     _write_rows(path, [headers.get(c, c) for c in frame.columns],
-                frame.itertuples(index=False, name=None), encoding, eol)
+                frame.itertuples(index=False, name=None), encoding, eol, delimiter, bom)
 
 
 def _write_rows(
-    path: Path, header: list[str], rows: Iterable[Row], encoding: str = "utf-8", eol: str = "\n"
+    path: Path,
+    header: list[str],
+    rows: Iterable[Row],
+    encoding: str = "utf-8",
+    eol: str = "\n",
+    delimiter: str = ",",
+    bom: bool = False,
 ) -> None:
     with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, lineterminator=eol)
+        if bom:
+            handle.write("\ufeff")
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator=eol)
         writer.writerow(header)
         writer.writerows(rows)
 
 
-def _write_xlsx(frame: pd.DataFrame, path: Path, headers: dict[str, str]) -> None:
+def _write_hr_report(
+    frame: pd.DataFrame, path: Path, headers: dict[str, str], period: Period
+) -> None:
+    """The HR system's staff report: title rows, the header, typed cells, a footer."""
     contract = CONTRACTS["hr_staff"]
     types = [contract.column(c).type for c in frame.columns]
+    run = dt.datetime.combine(period.end + dt.timedelta(days=5), dt.time(7, 30))
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Staff in post"
+    sheet.title = MESSY_SHEET
+    sheet.append(["HR Staff Report"])
+    sheet.append([f"Run date: {run:%d/%m/%Y}"])
+    sheet.append([])
     sheet.append([headers.get(c, c) for c in frame.columns])
+    first = sheet.max_row + 1
     for row in frame.itertuples(index=False, name=None):
         sheet.append([_xlsx_cell(v, t) for v, t in zip(row, types, strict=True)])
     for index, kind in enumerate(types, start=1):
         if kind is ColumnType.DATE:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            for (cell,) in sheet.iter_rows(min_row=first, min_col=index, max_col=index):
                 cell.number_format = "DD/MM/YYYY"
-    workbook.save(path)
+    sheet.append([f"Total records: {len(frame)}"])
+    _save_as_of(workbook, path, run)
+
+
+def _save_as_of(workbook: Workbook, path: Path, when: dt.datetime) -> None:
+    """Save with ``when`` as the workbook's and its parts' times, so the same month gives
+    the same bytes (openpyxl stamps the time of saving)."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stamp = when.isoformat(timespec="seconds").encode() + b"Z"
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp,
+                              data)
+            target.writestr(zipfile.ZipInfo(info.filename, when.timetuple()[:6]), data,
+                            zipfile.ZIP_DEFLATED)
 
 
 def _xlsx_cell(text: str, kind: ColumnType) -> object:
@@ -1000,6 +1111,4 @@ def _xlsx_cell(text: str, kind: ColumnType) -> object:
         return dt.date.fromisoformat(text)
     if kind is ColumnType.NUMBER:
         return float(text)
-    if kind is ColumnType.CODE:
-        return text.replace("_", " ").title()  # 'Fixed Term', as HR systems display codes
     return text

@@ -8,6 +8,7 @@ extracts) are set lookups over the typed columns.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray
 from pandas.arrays import BooleanArray, FloatingArray, IntegerArray
 
+from workforce.config import ExtractSettings
 from workforce.contracts import (
     CONTRACTS,
     REFERENCES,
@@ -35,11 +37,17 @@ from workforce.extracts import ExtractFile, find_month_files, read_extract
 from workforce.findings import Finding, errors
 from workforce.periods import Period
 from workforce.privacy import WITHHELD
+from workforce.value_mapping import Unmapped, apply_value_mapping, unmapped_values
 
 TRUE_WORDS = {"y", "yes", "true", "1"}
 FALSE_WORDS = {"n", "no", "false", "0"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")
-UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: 00:00(?::00)?)?$")
+# A date column's number as Excel stores a date (days since 30 December 1899) when the cell
+# lost its date format: five digits, 1927 to 2119, so no other number is taken for one.
+EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+SERIAL_RANGE = (10_000, 80_000)
 CODE_SEPARATORS = re.compile(r"[\s\-]+")
 MONEY_NOISE = re.compile(r"[£,\s]")
 AMOUNT = re.compile(r"^-?\d*\.?\d+$")
@@ -60,6 +68,8 @@ class ValidatedMonth:
     # Each file's typed columns by name, in the contract's order, a value per data row.
     columns: dict[str, dict[str, Typed]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Each code column's values neither a code nor mapped, with their row counts.
+    unmapped: Unmapped = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -125,6 +135,9 @@ def _parse_flag(texts: pa.Array) -> ExtensionArray:
 def _iso_date(text: str) -> str | None:
     # A day-first UK date is rewritten as ISO, so one strict format reads both forms; a
     # month-first date such as 03/31/2024 then has month 31 and is refused.
+    serial = EXCEL_SERIAL.match(text)
+    if serial and SERIAL_RANGE[0] <= int(serial[1]) <= SERIAL_RANGE[1]:
+        return (EXCEL_EPOCH + dt.timedelta(days=int(serial[1]))).isoformat()
     iso = UK_DATE.sub(lambda m: f"{m[3]}-{m[2]:0>2}-{m[1]:0>2}", text)
     return iso[:10] if ISO_DATE.match(iso) else None
 
@@ -414,6 +427,21 @@ def apply_rules(extract: ExtractFile, columns: dict[str, Typed], end: pd.Timesta
     return findings
 
 
+def notice_given(extract: ExtractFile, columns: dict[str, Typed], end: pd.Timestamp
+                 ) -> list[Finding]:
+    """One note for the HR extract's leave dates after the month end (workers serving their
+    notice): accepted, in post at the month end, leavers in the month the date falls in."""
+    if extract.kind != "hr_staff":
+        return []
+    later = int((columns["leave_date"] > end.to_datetime64()).sum())
+    if not later:
+        return []
+    return [Finding(str(extract.path), None, "leave_date",
+                    f"{later} assignment{'s have' if later > 1 else ' has'} a leave date after "
+                    f"the month end (notice given): counted in post at {end:%d %B %Y} and as "
+                    "a leaver in the month the date falls in", Severity.WARNING)]
+
+
 def _printed(contract: Contract, column: str, value: str | None) -> str:
     return "a blank cell" if value is None else repr(shown(contract, column, value))
 
@@ -454,7 +482,7 @@ def check_references(
 
 
 def validate_files(
-    paths: dict[str, Path], period: Period, header_mappings: dict[str, dict[str, str]]
+    paths: dict[str, Path], period: Period, settings: ExtractSettings
 ) -> ValidatedMonth:
     """Validate a set of extract files (one per kind) for a period."""
     result = ValidatedMonth(period)
@@ -463,13 +491,15 @@ def validate_files(
     by_file: dict[str, list[Finding]] = {}
     readable = []
     for kind, path in paths.items():
-        extract, by_file[kind] = read_extract(path, kind, header_mappings.get(kind))
+        extract, by_file[kind] = read_extract(path, kind, settings)
         if extract is not None and not errors(by_file[kind]):
-            readable.append(extract)
+            readable.append(apply_value_mapping(extract, settings))
     for extract, (columns, findings) in zip(readable, type_columns(readable), strict=True):
-        by_file[extract.kind] += findings + apply_rules(extract, columns, end)
+        by_file[extract.kind] += (findings + apply_rules(extract, columns, end)
+                                  + notice_given(extract, columns, end))
         result.files[extract.kind] = extract
         result.columns[extract.kind] = columns
+        result.unmapped.update(unmapped_values(extract, columns))
     result.findings = [finding for findings in by_file.values() for finding in findings]
     result.findings += check_references(result.files, result.columns)
     result.findings = _deduplicate(result.findings)
@@ -477,10 +507,10 @@ def validate_files(
 
 
 def validate_month(
-    month_dir: Path, period: Period, header_mappings: dict[str, dict[str, str]]
+    month_dir: Path, period: Period, settings: ExtractSettings
 ) -> ValidatedMonth:
-    paths, missing = find_month_files(month_dir)
-    result = validate_files(paths, period, header_mappings)
+    paths, missing = find_month_files(month_dir, settings)
+    result = validate_files(paths, period, settings)
     result.findings = missing + result.findings
     return result
 
