@@ -17,7 +17,8 @@ from openpyxl import Workbook
 from workforce.cli import main
 from workforce.config import PROJECT_ROOT, AuthorityConfig, load_authority_config
 from workforce.contracts import CONTRACTS, ColumnType
-from workforce.onboarding import build_draft, draft_settings, file_pattern
+from workforce.onboarding import build_draft, draft_settings
+from workforce.onboarding_draft import file_pattern
 from workforce.periods import Period
 from workforce.sample import generate_authority, write_sample
 from workforce.synonyms import (

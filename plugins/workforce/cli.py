@@ -112,7 +112,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     folders = write_sample(args.out, args.authority, args.end, args.months,
                            DEFAULT_POSTS if args.posts is None else args.posts, args.seed,
                            args.messy)
-    style = "messy (council headers, Excel, Windows-1252, BOM)" if args.messy else "canonical"
+    style = ("messy (as council systems export them: named files, title rows, footers, job "
+             "titles, semicolons, UTF-16 tabs)" if args.messy else "canonical")
     print(f"Wrote {len(folders)} months of {style} sample extracts for {args.authority} under "
           f"{args.out} ({folders[0].name} to {folders[-1].name}).")
     return 0

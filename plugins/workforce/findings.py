@@ -10,7 +10,7 @@ from workforce.contracts import Severity
 @dataclass(frozen=True, order=True)
 class Finding:
     file: str
-    row: int | None  # spreadsheet row number: the header is row 1
+    row: int | None  # the row number Excel or a text editor shows (title rows count)
     column: str | None
     message: str
     severity: Severity = Severity.ERROR
