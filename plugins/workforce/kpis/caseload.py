@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workforce.kpis.dfe import caseload_average
 from workforce.kpis.facts import Facts, largest_assignment_first, social_workers_in_post
 from workforce.kpis.values import Results, Scopes
 from workforce.kpis.workforce import agency_lines
@@ -46,8 +47,8 @@ def case_holders(facts: Facts) -> pd.DataFrame:
 
 def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
     holders = case_holders(facts)
-    out.ratio("caseload_avg", scopes.aggregate(holders, "sum", "open_cases"),
-              scopes.aggregate(holders, "sum", "fte"))
+    caseload_average(scopes.aggregate(holders, "sum", "open_cases"),
+                     scopes.aggregate(holders, "sum", "fte"), out)
     over = holders[holders["open_cases"] > facts.settings.caseload_threshold]
     out.rate("caseload_over_threshold", scopes.aggregate(over, "size", "worker_ref"),
              scopes.aggregate(holders, "size", "worker_ref"))

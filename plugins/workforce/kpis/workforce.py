@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workforce.kpis import dfe
 from workforce.kpis.facts import (
     WINDOW_MONTHS,
     Facts,
@@ -96,9 +97,6 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
     month_hr = facts.hr_of(facts.period)
     sw = social_workers_in_post(month_hr)
     sw_fte = scopes.aggregate(sw, "sum", "fte")
-    sw_headcount = scopes.aggregate(sw, "nunique", "worker_ref")
-    out.level("sw_fte", sw_fte)
-    out.level("sw_headcount", sw_headcount)
 
     # Vacancies and establishment
     establishment = facts.establishment_of(facts.period)
@@ -106,52 +104,48 @@ def compute(facts: Facts, scopes: Scopes, out: Results) -> None:
     vacancy_fte = scopes.aggregate(posts, "sum", "vacant_fte")
     establishment_fte = scopes.aggregate(posts, "sum", "budgeted_fte")
     active = social_work_posts(establishment, active_only=True)
-    out.level("vacancy_fte", vacancy_fte)
-    out.rate("vacancy_rate", vacancy_fte, vacancy_fte + sw_fte)
     out.level("establishment_fte", establishment_fte)
     out.level("establishment_fte_active", scopes.aggregate(active, "sum", "budgeted_fte"))
     out.rate("establishment_vacancy_rate", vacancy_fte, establishment_fte)
 
     # Agency workers
     lines = agency_lines(facts)
-    agency_fte = scopes.aggregate(lines, "sum", "fte")
     last_week = lines[lines["week_ending"] == lines["week_ending"].max()]
     vacant_posts = set(posts.loc[posts["vacant_fte"] > 0, "post_id"])
-    cover_fte = scopes.aggregate(lines[lines["post_id"].isin(vacant_posts)], "sum", "fte")
-    out.level("agency_fte", agency_fte)
-    out.level("agency_headcount", scopes.aggregate(last_week, "nunique", "worker_ref"))
-    out.rate("agency_rate", agency_fte, agency_fte + sw_fte)
-    out.level("agency_cover_fte", cover_fte)
-    out.rate("agency_cover_rate", cover_fte, agency_fte)
-    out.rate("vacancy_agency_cover_rate", cover_fte, vacancy_fte)
     out.level("agency_over_establishment_fte",
               scopes.aggregate(lines[lines["post_id"].isna()], "sum", "fte"))
     long_placed = lines[lines["placement_start_date"] < years_before(d, 1)]
     out.level("agency_long_placements", scopes.aggregate(long_placed, "nunique", "worker_ref"))
+    in_post = dfe.InPost(
+        sw_fte=sw_fte,
+        sw_headcount=scopes.aggregate(sw, "nunique", "worker_ref"),
+        vacancy_fte=vacancy_fte,
+        agency_fte=scopes.aggregate(lines, "sum", "fte"),
+        agency_headcount=scopes.aggregate(last_week, "nunique", "worker_ref"),
+        agency_cover_fte=scopes.aggregate(lines[lines["post_id"].isin(vacant_posts)], "sum",
+                                          "fte"),
+    )
+    dfe.in_post_measures(in_post, out)
 
     # Starters, leavers, turnover and absence over the rolling 12 months
-    window = window_history(facts)
     rows = window_rows(facts)
     latest_first = rows.iloc[::-1]
     starters = latest_first[in_window(latest_first["service_start_date"], facts)].drop_duplicates(
         ["worker_ref", "post_id", "service_start_date"])
     leavers = leavers_in_window(facts)
-    leavers_fte = scopes.aggregate(leavers, "sum", "fte")
-    leavers_headcount = scopes.aggregate(leavers, "nunique", "worker_ref")
-    out.level("starters_fte_12m", scopes.aggregate(starters, "sum", "fte"), **window)
-    out.level("starters_headcount_12m", scopes.aggregate(starters, "nunique", "worker_ref"),
-              **window)
-    out.level("leavers_fte_12m", leavers_fte, **window)
-    out.level("leavers_headcount_12m", leavers_headcount, **window)
-    out.rate("turnover_rate", leavers_fte, sw_fte, **window)
-    out.rate("turnover_rate_headcount", leavers_headcount, sw_headcount, **window)
-
     settings = facts.settings
     year_start = pd.Timestamp(facts.period.shift(-WINDOW_MONTHS).end)
     days = settings.working_days_leap if contains_leap_day(year_start, d) else (
         settings.working_days)
-    days_lost = scopes.aggregate(rows.fillna({"sickness_days": 0.0}), "sum", "sickness_days")
-    out.rate("absence_rate", days_lost, sw_fte * days, **window)
+    dfe.flow_measures(dfe.Flows(
+        starters_fte=scopes.aggregate(starters, "sum", "fte"),
+        starters_headcount=scopes.aggregate(starters, "nunique", "worker_ref"),
+        leavers_fte=scopes.aggregate(leavers, "sum", "fte"),
+        leavers_headcount=scopes.aggregate(leavers, "nunique", "worker_ref"),
+        days_lost=scopes.aggregate(rows.fillna({"sickness_days": 0.0}), "sum", "sickness_days"),
+        working_days=days,
+        history=window_history(facts),
+    ), in_post, out)
 
     stability_index(facts, scopes, out, "stability_index", sw)
 
