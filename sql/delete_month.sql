@@ -1,7 +1,8 @@
 -- Remove one authority's month, children before the load they reference, so a reload
 -- replaces that month and nothing else. The month's KPI results came from the replaced
 -- load, so they go too until the month is computed again.
-DELETE FROM kpi_value WHERE authority_code = :authority_code AND period = :period;
+DELETE FROM kpi_value
+WHERE authority_code = :authority_code AND period = :period AND source = 'monthly';
 DELETE FROM retention_payment WHERE authority_code = :authority_code AND period = :period;
 DELETE FROM retention_curve WHERE authority_code = :authority_code AND period = :period;
 DELETE FROM validation_finding WHERE authority_code = :authority_code AND period = :period;

@@ -2,6 +2,6 @@
 -- were computed.
 SELECT k.period, MAX(k.computed_at) AS computed_at, MAX(k.code_version) AS code_version
 FROM kpi_value AS k
-WHERE k.authority_code = :authority_code AND k.scope_type = 'council'
+WHERE k.authority_code = :authority_code AND k.scope_type = 'council' AND k.source = 'monthly'
 GROUP BY k.period
 ORDER BY k.period

@@ -136,7 +136,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         })
         compute_many(warehouse_url(args.warehouse), authorities, args.period, args.jobs)
     scope_types = {"council": ("council",), "team": ("team",), "all": None}[args.scope]
-    rows = read_kpis(engine, args.period, args.authority, scope_types)
+    rows = read_kpis(engine, args.period, args.authority, scope_types, args.source)
     if not rows:
         print(f"No KPI results for {args.period}"
               f"{' for ' + args.authority if args.authority else ''}: load the month and run "
@@ -362,6 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="table (default), json, csv, or an Excel workbook (xlsx, with --out)")
     kpis.add_argument("--out", type=Path, metavar="FILE",
                       help="write to FILE instead of printing (required for xlsx)")
+    kpis.add_argument("--source", choices=["monthly", "census"],
+                      help="monthly (from the extracts) or census (from an imported DfE "
+                      "return); default: monthly, else census where a month has no monthly")
     kpis.add_argument("--compute", action="store_true",
                       help="compute the month from the warehouse before printing")
     kpis.add_argument("--jobs", type=int, help="authorities computed at once with --compute, "

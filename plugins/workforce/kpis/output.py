@@ -11,7 +11,7 @@ from workforce.measures import CATALOGUE
 FIELDS = [
     "authority", "period", "scope_type", "scope_code", "kpi", "unit", "numerator",
     "denominator", "value", "target", "rag", "window_months", "history_months", "load_id",
-    "source_load_ids", "computed_at", "code_version",
+    "source_load_ids", "computed_at", "code_version", "source",
 ]
 
 
@@ -53,17 +53,19 @@ KPI_ORDER = {code: index for index, code in enumerate(CATALOGUE)}
 def _table(records: list[dict[str, object]], out: TextIO) -> None:
     """Scope by scope, KPIs in the order of the definitions."""
     records = sorted(records, key=lambda r: (
-        r["authority"], r["period"], SCOPE_ORDER[str(r["scope_type"])], r["scope_code"],
+        r["authority"], r["period"], r["source"], SCOPE_ORDER[str(r["scope_type"])],
+        r["scope_code"],
         KPI_ORDER[str(r["kpi"])],
     ))
     scope = None
     for record in records:
         heading = (record["authority"], record["period"], record["scope_type"],
-                   record["scope_code"])
+                   record["scope_code"], record["source"])
         if heading != scope:
             scope = heading
+            origin = "  (from the DfE census return)" if record["source"] == "census" else ""
             out.write(f"\n{record['authority']} {record['period']}  "
-                      f"{record['scope_type']} {record['scope_code']}\n")
+                      f"{record['scope_type']} {record['scope_code']}{origin}\n")
         unit = str(record["unit"])
         parts = f"{_shown(record['numerator'], 'fte')} / {_shown(record['denominator'], 'fte')}"
         note = ""

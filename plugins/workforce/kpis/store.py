@@ -43,10 +43,14 @@ def replace_month(
 
 def read_kpis(
     engine: Engine, period: Period, authority_code: str | None = None,
-    scope_types: tuple[str, ...] | None = None,
+    scope_types: tuple[str, ...] | None = None, source: str | None = None,
 ) -> list[dict[str, object]]:
-    """Stored results for a month, ordered by authority, scope and KPI."""
+    """Stored results for a month, ordered by authority, scope and KPI: from ``source``
+    (``monthly`` or ``census``), or by default each authority's monthly results, else its
+    census ones where the month has no monthly results."""
     query = select(KPI_VALUE).where(KPI_VALUE.c.period == str(period))
+    if source:
+        query = query.where(KPI_VALUE.c.source == source)
     if authority_code:
         query = query.where(KPI_VALUE.c.authority_code == authority_code)
     if scope_types:
@@ -54,7 +58,12 @@ def read_kpis(
     query = query.order_by(KPI_VALUE.c.authority_code, KPI_VALUE.c.scope_type,
                            KPI_VALUE.c.scope_code, KPI_VALUE.c.kpi)
     with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]
+        rows = [dict(row._mapping) for row in connection.execute(query)]
+    if source:
+        return rows
+    monthly = {row["authority_code"] for row in rows if row["source"] == "monthly"}
+    return [row for row in rows
+            if row["source"] == "monthly" or row["authority_code"] not in monthly]
 
 
 def council_values(
@@ -62,7 +71,7 @@ def council_values(
 ) -> dict[tuple[str, str], float | None]:
     """Council values keyed by (period, kpi); a month not computed is simply absent."""
     query = select(KPI_VALUE.c.period, KPI_VALUE.c.kpi, KPI_VALUE.c.value).where(
-        KPI_VALUE.c.authority_code == authority_code,
+        KPI_VALUE.c.authority_code == authority_code, KPI_VALUE.c.source == "monthly",
         KPI_VALUE.c.scope_type == "council",
         KPI_VALUE.c.kpi.in_(kpis),
         KPI_VALUE.c.period.in_([str(p) for p in periods]),

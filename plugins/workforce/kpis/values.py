@@ -37,6 +37,7 @@ class KpiRow:
     history_months: int | None = None
     load_id: str = ""
     source_load_ids: str = ""
+    source: str = "monthly"  # or "census": an imported DfE return
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class Results:
     period: str
     load_id: str  # the month's own load; rolling measures name every load they read
     rows: list[KpiRow]
+    source: str = "monthly"
 
     def level(self, kpi: str, numerator: pd.Series, **extra: object) -> None:
         """A measure with no denominator: its value is the numerator."""
@@ -166,7 +168,7 @@ class Results:
         extra.setdefault("source_load_ids", self.load_id)
         self.rows.append(KpiRow(
             self.authority_code, self.period, scope[0], scope[1], kpi, measure.unit,
-            numerator, denominator, value, load_id=self.load_id,
+            numerator, denominator, value, load_id=self.load_id, source=self.source,
             **extra,  # type: ignore[arg-type]
         ))
 

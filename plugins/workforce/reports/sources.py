@@ -55,7 +55,7 @@ def kpis(engine: Engine, authority_code: str, periods: Iterable[Period],
     query_ = select(k.period, k.scope_type, k.scope_code, k.kpi, k.unit, k.numerator,
                     k.denominator, k.value, k.target, k.rag, k.history_months,
                     k.window_months).where(
-        k.authority_code == authority_code,
+        k.authority_code == authority_code, k.source == "monthly",
         ((k.scope_type == "council") & k.period.in_(council))
         | ((k.scope_type == "team") & k.period.in_(teams)),
     ).order_by(k.period, k.scope_type, k.scope_code, k.kpi)
