@@ -271,6 +271,37 @@ def _secret(path: Path | None, variable: str) -> bytes:
     return text.encode()
 
 
+def cmd_census_import(args: argparse.Namespace) -> int:
+    from workforce.census.read import read_census
+    from workforce.census.store import import_census
+    from workforce.config import load_authority_config
+
+    engine = _warehouse(args)
+    status = 0
+    for path in args.files:
+        census, findings = read_census(path, strict=args.strict)
+        _print_findings(findings)
+        if census is None:
+            print(f"{path}: refused ({summary(findings)}); the warehouse is unchanged.")
+            status = 1
+            continue
+        authority = args.authority or _census_authority(census.lea)
+        result = import_census(engine, census, authority, load_authority_config(authority))
+        print(result.describe())
+    return status
+
+
+def _census_authority(lea: str) -> str:
+    """The DfE's nine-character code of the header's three-digit LA code."""
+    from workforce.census.read import lea_authority
+
+    found = lea_authority(lea) if lea else None
+    if found is None:
+        raise ValueError(f"the return's LA code {lea or '(none)'} is not one of the DfE's: "
+                         "pass --authority CODE")
+    return found[0]
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from workforce.contract_docs import DOC_PATH, write_contract_docs
 
@@ -386,6 +417,19 @@ def build_parser() -> argparse.ArgumentParser:
                         "own process (default: one per CPU)")
     report.add_argument("--warehouse", help="SQLAlchemy URL")
     report.set_defaults(run=cmd_report)
+
+    census = commands.add_parser("census", help="the DfE's annual CSWW census returns")
+    census_commands = census.add_subparsers(dest="census_command", required=True)
+    census_import = census_commands.add_parser(
+        "import", help="validate returns against their year's schema and store each as the "
+        "authority's census year, with the DfE's measures at 30 September")
+    census_import.add_argument("files", nargs="+", type=Path, metavar="FILE.xml")
+    census_import.add_argument("--authority", help="authority code (default: the DfE code of "
+                               "the header's LA code)")
+    census_import.add_argument("--strict", action="store_true",
+                               help="refuse a return on any deviation from its schema")
+    census_import.add_argument("--warehouse", help="SQLAlchemy URL")
+    census_import.set_defaults(run=cmd_census_import)
 
     db = commands.add_parser("db", help="the warehouse's schema: status, upgrade")
     db_commands = db.add_subparsers(dest="db_command", required=True)
