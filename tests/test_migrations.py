@@ -241,3 +241,30 @@ def test_each_revision_names_the_one_before_in_one_line() -> None:
         assert Path(script.path).name.startswith(f"{script.revision}_"), script.path
     assert {Path(p).name for p in (MIGRATIONS_DIR / "versions").glob("*.py")} == {
         Path(s.path).name for s in scripts}
+
+
+def test_revision_0004_keeps_every_kpi_value_as_a_monthly_one(
+    engine: Engine, filled: Engine
+) -> None:
+    """From the revision before: every stored result kept, marked monthly, and a census
+    result can then sit beside it under the same month, scope and KPI."""
+    upgrade_warehouse(engine, "0003")
+    copy_rows(filled, engine)
+    old = columns_of(engine)
+    before = dump(engine, columns=old)
+
+    assert upgrade_warehouse(engine)[1].current == "0004"
+
+    assert dump(engine, columns=old) == before
+    with engine.begin() as connection:
+        assert list(connection.execute(text(
+            "SELECT DISTINCT source FROM kpi_value")).scalars()) == ["monthly"]
+        connection.execute(text(
+            "INSERT INTO kpi_value (authority_code, period, scope_type, scope_code, kpi, unit, "
+            "load_id, source_load_ids, computed_at, code_version, source) SELECT "
+            "authority_code, period, scope_type, scope_code, kpi, unit, load_id, "
+            "source_load_ids, computed_at, code_version, 'census' FROM kpi_value"))
+        shown = connection.execute(text(
+            "SELECT source, COUNT(*) FROM bi_kpi_results GROUP BY source ORDER BY source"))
+        assert [tuple(r) for r in shown] == [("census", len(before["kpi_value"])),
+                                             ("monthly", len(before["kpi_value"]))]
