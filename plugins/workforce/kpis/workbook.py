@@ -59,7 +59,7 @@ SHEETS = {"council": "Council", "service_area": "Service areas", "team": "Teams"
           "supplier": "Suppliers"}
 HEADER = ["authority", "period", "scope code", "scope name", "KPI code", "KPI title", "unit",
           "value", "numerator", "denominator", "target", "RAG", "window_months",
-          "history_months", "computed_at", "code_version", "load_id"]
+          "history_months", "computed_at", "code_version", "load_id", "source"]
 FILE_HEADER = ["authority", "kind", "file name", "rows", "SHA-256", "load id", "loaded at",
                "code version of the load"]
 
@@ -126,7 +126,7 @@ def _kpi_sheet(ws: Worksheet, rows: list[dict[str, object]], period: Period,
             unit, _number(row["value"], style.shift), _number(row["numerator"]),
             _number(row["denominator"]), _number(row["target"], style.shift), row["rag"],
             row["window_months"], row["history_months"], _utc(row["computed_at"]),
-            row["code_version"], row["load_id"],
+            row["code_version"], row["load_id"], row["source"],
         ])
         cells = ws[ws.max_row]
         for index, number_format in ((1, MONTH), (7, style.value), (8, style.numerator),
