@@ -72,6 +72,12 @@ GOOD_MONTH: dict[str, list[dict[str, str]]] = {
          "cla_cases": "", "cin_cases": ""},
     ],
 }
+# The census-only columns (contracts' ``stored=False``), optional, left empty here.
+for _kind, _rows in GOOD_MONTH.items():
+    for _row in _rows:
+        for _column in CONTRACTS[_kind].columns:
+            if not _column.stored:
+                _row.setdefault(_column.name, "")
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], kind: str, encoding: str = "utf-8") -> Path:

@@ -107,8 +107,9 @@ def council_month(root: Path) -> CouncilMonth:
     """The sample council's month as its systems export it: its own file names, headers and
     words for codes, an HR workbook with a notes sheet first and title rows, Windows-1252
     semicolons for finance, a byte-order mark for the agency, and a name column or two."""
-    frames = {kind: frame.copy() for kind, frame in
-              generate_authority("MSY", PERIOD, 1, posts=60)[PERIOD].items()}
+    # Its systems hold none of the census-only columns (contracts' ``stored=False``).
+    frames = {kind: frame[[c.name for c in CONTRACTS[kind].columns if c.stored]].copy()
+              for kind, frame in generate_authority("MSY", PERIOD, 1, posts=60)[PERIOD].items()}
     hr = frames["hr_staff"]
     # A month with leavers, rarer codes and a few rare (withheld) genders.
     for i, reason in zip(range(0, 15, 3), ("resignation", "retirement", "end_of_contract",

@@ -291,6 +291,20 @@ def cmd_census_import(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_census_export(args: argparse.Namespace) -> int:
+    from workforce.census.export import export_census
+    from workforce.config import landing_root
+
+    result = export_census(_warehouse(args, create=False), args.authority, args.year, args.out,
+                           args.extracts or landing_root())
+    print(result.describe())
+    if not result.written:
+        print(f"{args.authority} census {args.year}: {result.mandatory_missing} mandatory "
+              f"elements missing; no XML written (see {result.missing_path}).")
+        return 1
+    return 0
+
+
 def _census_authority(lea: str) -> str:
     """The DfE's nine-character code of the header's three-digit LA code."""
     from workforce.census.read import lea_authority
@@ -430,6 +444,20 @@ def build_parser() -> argparse.ArgumentParser:
                                help="refuse a return on any deviation from its schema")
     census_import.add_argument("--warehouse", help="SQLAlchemy URL")
     census_import.set_defaults(run=cmd_census_import)
+    census_export = census_commands.add_parser(
+        "export", help="write the authority's return for a year's 30 September from the "
+        "warehouse and the landed extracts, validated against the year's schema, with the "
+        "gaps listed in FILE.missing.csv")
+    census_export.add_argument("--year", type=int, required=True, help="collection year "
+                               "(the September of the return), e.g. 2025")
+    census_export.add_argument("--authority", required=True, help="authority code")
+    census_export.add_argument("--out", type=Path, required=True, metavar="FILE.xml",
+                               help="the return to write")
+    census_export.add_argument("--extracts", type=Path, default=None,
+                               help="landing root holding the months' extract files as loaded "
+                               "(default: $WORKFORCE_LANDING_ROOT or landing/)")
+    census_export.add_argument("--warehouse", help="SQLAlchemy URL")
+    census_export.set_defaults(run=cmd_census_export)
 
     db = commands.add_parser("db", help="the warehouse's schema: status, upgrade")
     db_commands = db.add_subparsers(dest="db_command", required=True)

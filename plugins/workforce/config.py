@@ -178,6 +178,35 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"unknown extract kind {kind!r}; expected one of {list(CONTRACTS)}")
 
 
+# The 2025 census's LA-level pay questions: each coded 0 no, 1 yes for all LA-employed social
+# workers, 2 yes for some; OtherAllowances is free text.
+PAY_QUESTIONS = ("RecruitmentBonus", "RetentionBonus", "PerformanceAward", "CarAllowance",
+                 "RelocationPackage", "RegionalWeighting", "CostSWE", "CostDBS")
+PAY_TEXT = "OtherAllowances"
+
+
+class CensusSettings(_Settings):
+    """What the DfE's CSWW census return needs that no extract holds (``census export``)."""
+
+    lea: str | None = Field(default=None, pattern=r"^\d{3}$")  # the DfE's 3-digit LA code
+    pay_questions: dict[str, str] = Field(default_factory=dict)  # 2025 on
+
+    @field_validator("pay_questions", mode="before")
+    @classmethod
+    def _pay_answers(cls, answers: object) -> object:
+        if not isinstance(answers, dict):
+            return answers
+        answers = {str(k): str(v) for k, v in answers.items()}
+        for name, answer in answers.items():
+            if name not in (*PAY_QUESTIONS, PAY_TEXT):
+                raise ValueError(f"{name}: not a census pay question; expected one of "
+                                 f"{', '.join((*PAY_QUESTIONS, PAY_TEXT))}")
+            if name != PAY_TEXT and answer not in ("0", "1", "2"):
+                raise ValueError(f"{name}: {answer!r}; expected 0 (no), 1 (yes, all) or 2 "
+                                 "(yes, some)")
+        return answers
+
+
 class AuthorityConfig(ExtractSettings):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     name: str
@@ -193,6 +222,7 @@ class AuthorityConfig(ExtractSettings):
     # Keyed "2024-25"; when any year is given, every year computed must be given.
     financial_years: dict[str, FinancialYear] = Field(default_factory=dict)
     targets: dict[str, Target] = Field(default_factory=dict)
+    census: CensusSettings = CensusSettings()
 
     @field_validator("financial_years")
     @classmethod

@@ -28,6 +28,9 @@ def _rules(column: Column) -> str:
         parts.append("not after the month end")
     if column.personal:
         parts.append("**personal data**")
+    if not column.stored:
+        parts.append("not stored in the warehouse (read from the landed file by the census "
+                     "export)")
     return "; ".join(parts)
 
 
@@ -89,7 +92,10 @@ def render_contract_docs() -> str:
         "",
         "Employee and agency worker references are replaced in the warehouse by keyed",
         "pseudonyms (`WORKFORCE_PSEUDONYM_KEY`); `birth_date` is stored only as an age band;",
-        "findings never print the content of a personal field.",
+        "findings never print the content of a personal field. Columns marked \"not stored\"",
+        "(the Social Work England number, the census-only codes, base salary) are validated but",
+        "never written to the warehouse; `workforce census export` reads them from the landed",
+        "file, checked against its SHA-256 in the lineage, and keeps nothing.",
         "",
     ]
     return "\n".join(lines)

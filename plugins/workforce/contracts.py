@@ -88,6 +88,9 @@ class Column:
     warn_bound: Bound | None = None
     personal: bool = False
     not_after_period_end: bool = True  # only read for dates
+    # False: validated and read from the landed file when needed (the census export), never
+    # written to the warehouse, which has no column for it.
+    stored: bool = True
 
 
 # A typed column: a pandas extension array (text, flags, numbers, pence), or numpy
@@ -169,6 +172,14 @@ POST_STATUSES = ("active", "frozen", "deleted")
 WORKER_TYPES = ("employee", "agency")
 RETENTION_OPTIONS = ("lump_sum", "instalments")
 GENDERS = ("female", "male", "other", "not_known")
+# The DfE's CSWW census codes, as in the schemas' code lists (data/csww/*.xsd; checked against
+# them by tests/test_census_export.py): a council maps its own values with value_mapping.
+QUALIFICATION_LEVELS = ("1", "2", "3")  # QualLevel: under-graduate, post-graduate, other
+START_ORIGINS = tuple(str(n) for n in range(1, 11))  # StartOrigin
+LEAVER_DESTINATIONS = tuple(str(n) for n in range(1, 10))  # LeaverDestination
+REASONS_LEAVE = tuple(str(n) for n in range(1, 11))  # ReasonLeave
+# ReasonAbsence, in lower case as every code here (the export writes the DfE's upper case).
+REASONS_ABSENCE = ("mat", "oth", "pub", "sic", "trn", "una", "unp")
 
 # Above these a value is possible but worth a second look.
 CASELOAD_WARNING = 40
@@ -300,6 +311,36 @@ HR_STAFF = Contract(
             required=False,
             codes=RETENTION_OPTIONS,
         ),
+        # For the DfE's census return only: read from the landed file at export, not stored.
+        Column("swe_number", ColumnType.ID, "Social Work England registration number "
+               "(census SWENo): never stored.", required=False, personal=True, stored=False),
+        Column("qualifying_institution", ColumnType.TEXT, "Institution the social work "
+               "qualification was gained at (census QualInst, to 2024).", required=False,
+               stored=False),
+        Column("qualification_level", ColumnType.CODE, "Level of the social work "
+               "qualification (census QualLevel): 1 under-graduate, 2 post-graduate, 3 other.",
+               required=False, codes=QUALIFICATION_LEVELS, stored=False),
+        Column("step_up_grad", ColumnType.FLAG, "Qualified through Step Up to Social Work "
+               "(census StepUpGrad).", required=False, stored=False),
+        Column("frontline_grad", ColumnType.FLAG, "Qualified through Frontline (census "
+               "FrontlineGrad).", required=False, stored=False),
+        Column("start_origin", ColumnType.CODE, "Where the worker came from (census "
+               "StartOrigin, the DfE's codes 1-10).", required=False, codes=START_ORIGINS,
+               stored=False),
+        Column("leaver_destination", ColumnType.CODE, "Where a leaver went (census "
+               "LeaverDestination, the DfE's codes 1-9), blank if in post.", required=False,
+               codes=LEAVER_DESTINATIONS, stored=False),
+        Column("reason_leave", ColumnType.CODE, "The DfE's reason for leaving (census "
+               "ReasonLeave, codes 1-10); blank: mapped from leaving_reason.", required=False,
+               codes=REASONS_LEAVE, stored=False),
+        Column("absent_at_30_sept", ColumnType.FLAG, "Absent from work at the month end "
+               "(census Absat30Sept, read from September's extract).", required=False,
+               stored=False),
+        Column("reason_absence", ColumnType.CODE, "Reason for that absence (census "
+               "ReasonAbsence).", required=False, codes=REASONS_ABSENCE, stored=False),
+        Column("base_salary_gbp", ColumnType.MONEY, "Base annual salary at full time (census "
+               "BaseSalary, 2025 on).", required=False, bound=Bound(0), personal=True,
+               stored=False),
     ),
     rules=(
         RowRule(
@@ -397,6 +438,12 @@ AGENCY_SPEND = Contract(
         Column("line_cost_gbp", ColumnType.MONEY, "Line cost, net of VAT.", bound=Bound(0)),
         Column("placement_start_date", ColumnType.DATE, "Start of the current placement."),
         Column("qualified_sw", ColumnType.FLAG, "Worker is a qualified social worker."),
+        Column("swe_number", ColumnType.ID, "The worker's Social Work England registration "
+               "number (census SWENo): never stored.", required=False, personal=True,
+               stored=False),
+        Column("qualifying_institution", ColumnType.TEXT, "Institution the worker's social "
+               "work qualification was gained at (census QualInst, to 2024).", required=False,
+               stored=False),
     ),
     rules=(
         RowRule(

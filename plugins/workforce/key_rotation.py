@@ -14,7 +14,6 @@ their SHA-256 in the lineage) by the same code that loaded them. That serves two
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +21,9 @@ from sqlalchemy import Engine
 
 from workforce.config import load_authority_config
 from workforce.errors import PseudonymKeyError
+from workforce.landed import landed_month
 from workforce.periods import Period
-from workforce.pipeline import month_folder
 from workforce.privacy import KEY_VARIABLE, configured_key
-from workforce.validation import validate_files
 from workforce.warehouse import LoadedMonth, loaded_months, require_current
 from workforce.warehouse.bulk import Rows, insert_rows
 from workforce.warehouse.frames import store_month_frames
@@ -146,19 +144,10 @@ def _renames(months: list[LoadedMonth], authority_code: str, old_key: bytes, new
     renamed: dict[str, str] = {}
     problems = []
     for month in months:
-        folder = month_folder(extracts, authority_code, Period.parse(month.period))
-        paths = {}
-        for file in month.files:
-            path = folder / file.file_name
-            if not path.is_file():
-                problems.append(f"{path}: missing")
-            elif hashlib.sha256(path.read_bytes()).hexdigest() != file.sha256:
-                problems.append(f"{path}: not the file loaded (its SHA-256 differs)")
-            else:
-                paths[file.kind] = path
-        if len(paths) < len(month.files):
+        validated, missing = landed_month(extracts, authority_code, month, settings)
+        problems += missing
+        if validated is None:
             continue
-        validated = validate_files(paths, Period.parse(month.period), settings)
         before = warehouse_rows(validated, authority_code, month.load_id, old_key)
         after = warehouse_rows(validated, authority_code, month.load_id, new_key)
         for kind, rows in before.items():

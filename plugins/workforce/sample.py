@@ -156,6 +156,19 @@ ETHNICITY_WEIGHTS = {
     "": 0.04,
 }
 RETENTION_WEIGHTS = {"lump_sum": 0.45, "instalments": 0.35, "": 0.20}
+# The census-only columns (the DfE's codes): drawn from a hash of the council, the person and
+# the item, never from the simulation's generator, so the other columns are as before.
+QUALIFICATION_WEIGHTS = {"1": 0.55, "2": 0.4, "3": 0.05}
+START_ORIGIN_WEIGHTS = {"1": 0.2, "2": 0.3, "3": 0.04, "4": 0.16, "5": 0.06, "6": 0.1,
+                        "7": 0.06, "8": 0.03, "9": 0.05}
+DESTINATION_WEIGHTS = {"1": 0.3, "2": 0.03, "3": 0.2, "4": 0.1, "5": 0.07, "6": 0.12,
+                       "7": 0.06, "8": 0.12}
+STEP_UP_SHARE, FRONTLINE_SHARE = 0.04, 0.07
+INSTITUTIONS = {"University of Salford": 0.2, "Manchester Metropolitan University": 0.25,
+                "University of Central Lancashire": 0.15, "Lancaster University": 0.1,
+                "Liverpool John Moores University": 0.15, "The Open University": 0.15}
+SALARY_ON_COSTS = 1.3  # the establishment's annual cost over the base salary
+ABSENT_DAYS = 15  # a month's sickness from which the worker is absent at the month end
 
 # The example council whose exports come as its systems write them ("Messy Borough",
 # config/MSY.yaml): each kind's file name ({month} as "Mar 2025"), found by the settings'
@@ -302,6 +315,7 @@ class _Placement:
     start: dt.date
     workload: float
     end_friday: dt.date | None = None
+    swe_number: str = ""
 
     # A timesheet line's fixed cells, either side of week ending, hours, rate and cost.
     @cached_property
@@ -311,7 +325,51 @@ class _Placement:
 
     @cached_property
     def cells_after_cost(self) -> Row:
-        return (self.start.isoformat(), _flag(ROLE_SPECS[self.role].qualified))
+        return (self.start.isoformat(), _flag(ROLE_SPECS[self.role].qualified),
+                self.swe_number, _hashed_pick(INSTITUTIONS, self.swe_number, "institution"))
+
+
+def _hashed(*parts: str) -> float:
+    """A draw in [0, 1) fixed by ``parts``: the census columns, off the simulation's generator."""
+    digest = hashlib.sha256("|".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _hashed_pick(weights: dict[str, float], *parts: str) -> str:
+    keys, cumulative = _cumulative(tuple(weights.items()))
+    return keys[min(bisect(cumulative, _hashed(*parts) * cumulative[-1]), len(keys) - 1)]
+
+
+def _swe_prefix(code: str) -> int:
+    """Four digits of the council's, so two sample councils' SWE numbers differ."""
+    return 1000 + int(_hashed(code, "swe") * 9000)
+
+
+def _census_cells(code: str, a: _Assignment, sick: str) -> Row:
+    """swe_number ... base_salary_gbp of an assignment's row, as the contract orders them."""
+    person, role = a.person, a.post.role
+    spec = ROLE_SPECS[role]
+    ref = person.employee_id
+    salary = spec.cost[0] + _hashed(code, ref, role, "salary") * (spec.cost[1] - spec.cost[0])
+    absent = float(sick or 0) >= ABSENT_DAYS
+    leaving = a.leave_date is not None
+    if not spec.qualified:
+        registered: Row = ("", "", "", "", "")
+    else:
+        step_up = _hashed(code, ref, "step_up") < STEP_UP_SHARE
+        frontline = not step_up and _hashed(code, ref, "frontline") < FRONTLINE_SHARE
+        registered = (f"SW{_swe_prefix(code)}{int(ref[1:]):06d}",
+                      _hashed_pick(INSTITUTIONS, code, ref, "institution"),
+                      _hashed_pick(QUALIFICATION_WEIGHTS, code, ref, "qualification"),
+                      _flag(step_up), _flag(frontline))
+    return (
+        *registered,
+        _hashed_pick(START_ORIGIN_WEIGHTS, code, ref, person.service_start.isoformat()),
+        _hashed_pick(DESTINATION_WEIGHTS, code, ref, "destination") if leaving else "",
+        "",  # reason_leave: the census export maps leaving_reason
+        _flag(absent), "sic" if absent else "",
+        f"{round(salary / SALARY_ON_COSTS):.2f}",
+    )
 
 
 def _stable_seed(code: str, seed: int) -> list[int]:
@@ -348,6 +406,7 @@ class _Council:
     def __init__(self, code: str, first: Period, months: int, posts: int, seed: int) -> None:
         if posts < 48:
             raise ValueError(f"posts must be at least 48 to make the council's teams; got {posts}")
+        self.code = code
         self.first = first
         self.months = months
         self.rng = np.random.default_rng(_stable_seed(code, seed))
@@ -571,6 +630,7 @@ class _Council:
             f"AG{self.next_worker:04d}", names[i], round(rate * 100), team, role, post,
             start, float(self.rng.lognormal(0.05, 0.18)),
         )
+        placement.swe_number = f"SW{_swe_prefix(self.code)}{self.next_worker:05d}"
         self.next_worker += 1
         if post is not None:
             post.cover = placement
@@ -723,7 +783,7 @@ class _Council:
     def _hr_rows(self, period: Period) -> list[Row]:
         rows = [
             (*a.cells_before_leaving, _iso(a.leave_date), a.leaving_reason, sick,
-             *a.cells_after_sickness)
+             *a.cells_after_sickness, *_census_cells(self.code, a, sick))
             for a, sick in zip(self.assignments, self._sickness(period), strict=True)
         ]
         rows.sort(key=lambda row: (row[0], row[1]))  # by employee_id, post_id
@@ -912,7 +972,10 @@ def write_sample(
     for period, month in _simulate(code, end or DEFAULT_END, months, posts, seed, notice):
         folder = Path(root) / code / str(period)
         if messy:
-            frames = {kind: _frame(kind, rows) for kind, rows in month.items()}
+            # The messy council's systems hold none of the census-only columns.
+            frames = {kind: _frame(kind, rows)[[c.name for c in CONTRACTS[kind].columns
+                                                 if c.stored]]
+                      for kind, rows in month.items()}
             write_messy_variant(frames, folder, period)
         else:
             # Rows straight to CSV, no frame: thousands of small files at national scale.
@@ -1006,6 +1069,8 @@ def _council_words(kind: str, frame: pd.DataFrame, period: Period) -> pd.DataFra
     """The frame with codes, flags and money as the council's systems write them."""
     out = frame.copy()
     for column in CONTRACTS[kind].columns:
+        if column.name not in out:
+            continue
         if column.type is ColumnType.CODE:
             words = MESSY_WORDS.get(column.name, {})
             out[column.name] = out[column.name].map(lambda code, w=words: _word(w, code))

@@ -124,12 +124,16 @@ def warehouse_rows(month: ValidatedMonth, authority_code: str, load_id: str, key
     money in pence, each row stamped with its authority, month, load and source row.
 
     Built column by column straight from the validated columns: copying, renaming and
-    inserting into frames cost more than the conversion itself on councils' small files."""
+    inserting into frames cost more than the conversion itself on councils' small files.
+
+    Columns declared ``stored=False`` (the census-only items, e.g. the Social Work England
+    number) are left out: the warehouse has no column for them, and they are read again from
+    the landed files when needed (``workforce.census.export``)."""
     stamp = {"authority_code": authority_code, "period": str(month.period), "load_id": load_id}
     tables = {}
     for kind, typed in month.columns.items():
         cells = {_stored_name(column): _cells(typed[column.name])
-                 for column in CONTRACTS[kind].columns}
+                 for column in CONTRACTS[kind].columns if column.stored}
         _protect_personal_data(kind, cells, typed, authority_code, month.period.end, key)
         tables[kind] = _stamped(stamp, month.files[kind].row_numbers.tolist(), cells)
     return tables
