@@ -1,7 +1,7 @@
 """Benchmark: the cost of each pipeline stage, from one council to all 153, against yardsticks.
 
-``make bench`` runs every scenario (1 council x 60 months, 10 x 24, 153 x 12, and one council
-of 5,000 posts x 25 months) on SQLite;
+``make bench`` runs every scenario (1 council x 60 months, 10 x 24, 153 x 12, one council
+of 5,000 posts x 25 months, and a national year of census returns, ``census153``) on SQLite;
 ``--scenario 10x24`` runs one, ``--quick`` a small smoke run, ``--warehouse-url`` runs against
 PostgreSQL (a fresh schema per scenario, dropped afterwards). Prints a table and writes JSON
 (``var/bench/benchmark.json`` or ``--json``). Figures are measured, never asserted; the
@@ -20,6 +20,15 @@ How it measures:
 * Yardsticks, measured in the same run: reading the same extract files with pyarrow's CSV
   reader (the floor for ingest) and rendering a one-page PDF with WeasyPrint (the floor for
   a report). Each stage is reported as a ratio to its yardstick.
+* Census import (``census153``; ``census5`` in the smoke run): a return per council for
+  2024, the size of the council's published DfE row (``workforce.census.synthetic``), about
+  48,000 worker records for the 153; imported one after another into a fresh warehouse as
+  ``workforce census import`` does (read and validated against the schema, then stored in
+  one transaction each). Its yardstick is parsing the same files with ``lxml.etree.parse``
+  alone, in the same run.
+* Census export (in ``5000x25``, when this version has ``workforce.census.export``): the
+  large council's 2024 return from the warehouse and its landed extracts, against parsing
+  the written file with lxml alone.
 * The monthly DAG runs once through ``airflow dags test`` for the last month of the
   single-council scenario, with its own Airflow home and the scenario's warehouse (that
   month deleted first, so the run loads it again). Airflow's overhead is the part of that
@@ -73,7 +82,12 @@ TARGETS = (
     ("kpis_national_month_s", "KPIs for the 153-council month under 20 s", 20.0),
     ("backfill_60_months_s", "a 60-month backfill through Airflow under 10 minutes", 600.0),
     ("national_month_peak_mib", "peak memory for the 153-council month under 2 GiB", 2048.0),
+    ("census_import_national_s",
+     "importing a national year of census returns (153) in seconds, not minutes (60 s)", 60.0),
+    ("census_export_large_s",
+     "exporting a large council's census return in seconds, not minutes (60 s)", 60.0),
 )
+CENSUS_YEAR = 2024  # the returns are sized as the councils' published 2024 rows
 
 
 @dataclass(frozen=True)
@@ -98,7 +112,20 @@ class Scenario:
 SCENARIOS = {s.name: s for s in (Scenario("1x60", 1, 60), Scenario("10x24", 10, 24),
                                  Scenario("153x12", 153, 12),
                                  Scenario("5000x25", 1, 25, LARGE_POSTS, dag_run=False))}
-QUICK = (Scenario("1x3", 1, 3), Scenario("2x2", 2, 2))
+
+
+@dataclass(frozen=True)
+class CensusScenario:
+    """A census year for ``returns`` councils: every published council (and, past the 151
+    the DfE publishes, more the median's size), or as few spread across the sizes."""
+
+    name: str
+    returns: int
+
+
+CENSUS_SCENARIOS = {s.name: s for s in (CensusScenario("census153", 153),
+                                        CensusScenario("census5", 5))}
+QUICK = (Scenario("1x3", 1, 3), Scenario("2x2", 2, 2), CENSUS_SCENARIOS["census5"])
 
 
 # --- stages: each runs in a child process (``--child``) -----------------------------------
@@ -279,7 +306,120 @@ def _dags_test(work: dict[str, Any], period: str, log_name: str) -> bool:
     return done.returncode == 0 and bool(finished) and "state=success" in finished[-1]
 
 
+def stage_census_write(work: dict[str, Any]) -> dict[str, Any]:
+    """A 2024 return per council, sized as its published row; the list of files (code, name,
+    path) for the stages after."""
+    from workforce.census.synthetic import published_councils, records, synthetic_return
+
+    started = time.perf_counter()
+    councils = published_councils(CENSUS_YEAR)
+    by_size = sorted(councils, key=records)
+    wanted = work["returns"]
+    if wanted <= len(councils):  # spread across the sizes, smallest to largest
+        chosen = [by_size[round(i * (len(by_size) - 1) / max(wanted - 1, 1))]
+                  for i in range(wanted)]
+    else:  # every council, and more of the median's size to make up the number
+        median = by_size[len(by_size) // 2]
+        chosen = councils + [{**median, "la_name": f"Extra council {n + 1}",
+                              "old_la_code": f"99{n}", "new_la_code": f"E99{n:06d}"}
+                             for n in range(wanted - len(councils))]
+    folder = Path(work["census"])
+    folder.mkdir(parents=True, exist_ok=True)
+    files, total = [], 0
+    for n, row in enumerate(chosen):
+        # Two returns cover two councils each ("940 / 941"): filed under the first code.
+        code = str(row["new_la_code"]).split("/")[0].strip()
+        lea = str(row["old_la_code"]).split("/")[0].strip() or f"9{n:02d}"
+        path = folder / f"{code}_{CENSUS_YEAR}.xml"
+        path.write_text(synthetic_return(row, CENSUS_YEAR, lea, first_swe=n * 5000),
+                        encoding="utf-8")
+        files.append({"code": code, "name": str(row["la_name"]), "path": str(path)})
+        total += records(row)
+    (folder / "files.json").write_text(json.dumps(files))
+    return {"seconds": time.perf_counter() - started, "files": len(files), "records": total,
+            "bytes": sum(Path(f["path"]).stat().st_size for f in files),
+            "largest_records": max(records(row) for row in chosen)}
+
+
+def _census_files(work: dict[str, Any]) -> list[dict[str, str]]:
+    return json.loads((Path(work["census"]) / "files.json").read_text())
+
+
+def stage_census_parse(work: dict[str, Any]) -> dict[str, Any]:
+    """The yardstick: the same files parsed with lxml alone (no schema, no values read)."""
+    from lxml import etree
+
+    files = _census_files(work)
+    started, elements = time.perf_counter(), 0
+    for file in files:
+        elements += len(etree.parse(file["path"]).getroot())
+    return {"seconds": time.perf_counter() - started, "files": len(files),
+            "top_level_elements": elements}
+
+
+def stage_census_import(work: dict[str, Any]) -> dict[str, Any]:
+    """Every return read (validated against its schema, values typed) and stored (one
+    transaction each) into a fresh warehouse, as `workforce census import` does."""
+    from workforce.census.read import read_census
+    from workforce.census.store import import_census
+    from workforce.config import AuthorityConfig
+    from workforce.warehouse import make_engine, upgrade_warehouse
+
+    engine = make_engine(work["url"])
+    upgrade_warehouse(engine)  # untimed: a fresh warehouse
+    read_s, store_s, each, workers, values = 0.0, 0.0, [], 0, 0
+    largest = (0, 0.0)
+    for file in _census_files(work):
+        started = time.perf_counter()
+        census, findings = read_census(Path(file["path"]))
+        read = time.perf_counter() - started
+        if census is None:
+            raise SystemExit(f"{file['path']} is refused: {findings[0].message}")
+        imported = import_census(engine, census, file["code"],
+                                 AuthorityConfig(code=file["code"], name=file["name"]))
+        store = time.perf_counter() - started - read
+        read_s, store_s = read_s + read, store_s + store
+        each.append(read + store)
+        workers, values = workers + imported.workers, values + imported.kpis
+        largest = max(largest, (imported.workers, read + store))
+    engine.dispose()
+    return {"seconds": read_s + store_s, "read_s": read_s, "store_s": store_s,
+            "returns": len(each), "workers": workers, "kpi_values": values,
+            "per_return_median_s": statistics.median(each),
+            "largest_return_workers": largest[0], "largest_return_s": largest[1]}
+
+
+def stage_census_export(work: dict[str, Any]) -> dict[str, Any]:
+    """The council's return for the census year from the warehouse and its landed extracts
+    (``workforce census export``), then, as its yardstick, the written file parsed with lxml
+    alone. The council's settings give the LA code a return needs (a folder of its own, so
+    the other stages keep running on the defaults)."""
+    from lxml import etree
+
+    os.environ["WORKFORCE_CONFIG_DIR"] = work["census_config"]
+    from workforce.census.export import export_census
+
+    engine, codes, _ = _setup(work)
+    out = Path(work["output"]) / f"{codes[0]}_{CENSUS_YEAR}.xml"
+    started = time.perf_counter()
+    result = export_census(engine, codes[0], CENSUS_YEAR, out, Path(work["landing"]))
+    seconds = time.perf_counter() - started
+    if not result.written:
+        raise SystemExit(result.describe())
+    parse = []
+    for _ in range(5):
+        started = time.perf_counter()
+        etree.parse(str(out))
+        parse.append(time.perf_counter() - started)
+    return {"seconds": seconds, "workers": result.workers, "gaps": len(result.missing),
+            "bytes": out.stat().st_size, "parse_s": statistics.median(parse)}
+
+
 STAGES = {
+    "census_write": stage_census_write,
+    "census_export": stage_census_export,
+    "census_parse": stage_census_parse,
+    "census_import": stage_census_import,
     "sample": stage_sample,
     "raw_read": stage_raw_read,
     "validate": stage_validate,
@@ -550,6 +690,13 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]
           "months", flush=True)
     stages = {stage: run_stage(stage, work)
               for stage in ("sample", "raw_read", "validate", "load", "kpis")}
+    if scenario.large and census_export_exists():
+        config = scratch / "census-config"
+        config.mkdir()
+        (config / f"{codes[0]}.yaml").write_text(
+            f"name: {codes[0]}\ncensus:\n  lea: '999'\n", encoding="utf-8")
+        stages["census_export"] = run_stage("census_export",
+                                            {**work, "census_config": str(config)})
     work["render"] = render_targets(scenario, codes, Path(work["landing"]), args.quick)
     stages["render"] = run_stage("render", work)
     if scenario.single and scenario.dag_run and not args.no_airflow:
@@ -561,6 +708,69 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]
     return {"scenario": scenario.name, "councils": scenario.councils,
             "months": scenario.months, "posts": scenario.posts if scenario.single else None,
             "large": scenario.large, "stages": stages}
+
+
+def run_census_scenario(scenario: CensusScenario, args: argparse.Namespace) -> dict[str, Any]:
+    scratch = BENCH / "work" / scenario.name
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    work: dict[str, Any] = {
+        "scratch": str(scratch), "census": str(scratch / "census"),
+        "returns": scenario.returns,
+        "url": fresh_warehouse(args.warehouse_url, scenario.name, scratch),
+    }
+    print(f"Scenario {scenario.name}: {scenario.returns} census returns for "
+          f"{CENSUS_YEAR}", flush=True)
+    stages = {stage: run_stage(stage, work)
+              for stage in ("census_write", "census_parse", "census_import")}
+    drop_warehouse(args.warehouse_url, scenario.name)
+    return {"scenario": scenario.name, "census": True, "returns": scenario.returns,
+            "stages": stages}
+
+
+def census_export_exists() -> bool:
+    """Whether this version has ``workforce census export`` (the large council's return is
+    timed when it does)."""
+    import importlib.util
+
+    return importlib.util.find_spec("workforce.census.export") is not None
+
+
+def census_figures(result: dict[str, Any]) -> dict[str, Any]:
+    stages = result["stages"]
+    imported, parsed = stages["census_import"], stages["census_parse"]["seconds"]
+    derived: dict[str, Any] = {
+        "census_import_to_parse": imported["seconds"] / parsed,
+        "census_read_to_parse": imported["read_s"] / parsed,
+        "census_store_to_parse": imported["store_s"] / parsed,
+    }
+    if result["returns"] == 153:
+        derived["census_import_national_s"] = imported["seconds"]
+    return derived
+
+
+def print_census_table(result: dict[str, Any]) -> None:
+    stages, derived = result["stages"], result["figures"]
+    written, imported = stages["census_write"], stages["census_import"]
+    print(f"\n{result['scenario']}: {written['files']} census returns for {CENSUS_YEAR}, "
+          f"{imported['workers']:,} worker records ({written['bytes'] / 2**20:.1f} MiB), "
+          f"{imported['kpi_values']:,} KPI values")
+    print(f"  {'stage':<26}{'seconds':>10}{'peak MiB':>10}  ratio to yardstick")
+    rows = (
+        ("census_write", written, ""),
+        ("lxml parse", stages["census_parse"], "(yardstick)"),
+        ("census_import", imported,
+         f"{derived['census_import_to_parse']:.1f}x lxml parse"),
+    )
+    for name, s, ratio in rows:
+        print(f"  {name:<26}{s['seconds']:>10.2f}{s['peak_rss_mib']:>10.0f}  {ratio}")
+    print(f"  {'  read (schema, values)':<26}{imported['read_s']:>10.2f}{'':>10}  "
+          f"{derived['census_read_to_parse']:.1f}x lxml parse")
+    print(f"  {'  store (one txn each)':<26}{imported['store_s']:>10.2f}{'':>10}  "
+          f"{derived['census_store_to_parse']:.1f}x lxml parse")
+    print(f"  {'  per return':<26}{imported['per_return_median_s']:>10.3f}{'':>10}  "
+          f"median; the largest ({imported['largest_return_workers']:,} records) "
+          f"{imported['largest_return_s']:.2f} s")
 
 
 def figures(result: dict[str, Any], yardstick_pdf_s: float) -> dict[str, Any]:
@@ -575,6 +785,10 @@ def figures(result: dict[str, Any], yardstick_pdf_s: float) -> dict[str, Any]:
             kind: seconds / yardstick_pdf_s
             for kind, seconds in stages["render"]["per_report_median_s"].items()},
     }
+    if "census_export" in stages:
+        export = stages["census_export"]
+        derived["census_export_large_s"] = export["seconds"]
+        derived["census_export_to_parse"] = export["seconds"] / export["parse_s"]
     if result["councils"] == 1:
         key = "kpis_large_council_month_s" if result["large"] else "kpis_one_council_month_s"
         derived[key] = stages["kpis"]["last_month_median_s"]
@@ -625,6 +839,12 @@ def print_table(result: dict[str, Any], yardsticks: dict[str, float]) -> None:
               f"{kpis['last_month_median_cpu_s']:.2f} s; least {kpis['last_month_least_s']:.2f} s)")
     print(f"  {'  kpis, last month, pool':<26}{kpis['last_month_parallel_s']:>10.2f}{'':>10}  "
           f"{kpis['processes']} processes")
+    if "census_export" in stages:
+        export = stages["census_export"]
+        print(f"  {'census export ' + str(CENSUS_YEAR):<26}{export['seconds']:>10.2f}"
+              f"{export['peak_rss_mib']:>10.0f}  {derived['census_export_to_parse']:.0f}x lxml "
+              f"parse of the file ({export['parse_s']:.3f} s); {export['workers']:,} records, "
+              f"{export['gaps']:,} gaps listed")
     render = stages["render"]
     for kind, seconds in render["per_report_median_s"].items():
         print(f"  {'render ' + kind:<26}{seconds:>10.2f}{render['peak_rss_mib']:>10.0f}  "
@@ -658,10 +878,11 @@ def print_table(result: dict[str, Any], yardsticks: dict[str, float]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS),
+    parser.add_argument("--scenario", action="append",
+                        choices=[*SCENARIOS, *CENSUS_SCENARIOS],
                         help="run this scenario (repeatable; default: all)")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: scenarios " + " and ".join(q.name for q in QUICK))
+                        help="a smoke run: scenarios " + ", ".join(q.name for q in QUICK))
     parser.add_argument("--no-airflow", action="store_true", help="skip the airflow dags test run")
     parser.add_argument("--backfill", action="store_true",
                         help="also backfill every month of the single council through "
@@ -689,17 +910,27 @@ def main() -> None:
     os.environ["WORKFORCE_CONFIG_DIR"] = str(BENCH / "work" / "config")
     (BENCH / "work" / "config").mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(PROJECT / "plugins"))
-    chosen = list(QUICK) if args.quick else [SCENARIOS[n] for n in args.scenario or SCENARIOS]
+    everything = [*SCENARIOS.values(), CENSUS_SCENARIOS["census153"]]
+    chosen = list(QUICK) if args.quick else (
+        [SCENARIOS.get(n) or CENSUS_SCENARIOS[n] for n in args.scenario] if args.scenario
+        else everything)
     yardstick_work = {"scratch": str(BENCH / "work"), "output": str(BENCH / "work")}
     print("Yardstick: a one-page PDF with WeasyPrint", flush=True)
     yardsticks = {"pdf_one_page_s": run_stage("pdf_yardstick", yardstick_work)["seconds"]}
     results = []
     for scenario in chosen:
-        result = run_scenario(scenario, args)
-        result["figures"] = figures(result, yardsticks["pdf_one_page_s"])
+        if isinstance(scenario, CensusScenario):
+            result = run_census_scenario(scenario, args)
+            result["figures"] = census_figures(result)
+        else:
+            result = run_scenario(scenario, args)
+            result["figures"] = figures(result, yardsticks["pdf_one_page_s"])
         results.append(result)
     for result in results:
-        print_table(result, yardsticks)
+        if result.get("census"):
+            print_census_table(result)
+        else:
+            print_table(result, yardsticks)
 
     measured = {k: v for r in results for k, v in r["figures"].items()}
     targets = [{"target": text, "figure": measured[name], "limit": limit,

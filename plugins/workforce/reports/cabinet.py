@@ -9,13 +9,14 @@ commentary) is made from the protected figures only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import Engine
 
 from workforce.config import AuthorityConfig
 from workforce.measures import CATALOGUE
-from workforce.periods import Period
+from workforce.periods import Period, period_range
 from workforce.reports import charts, commentary, disclosure, filters, sources
 from workforce.reports.benchmarks import SOURCE as NATIONAL_SOURCE
 from workforce.reports.benchmarks import National, england
@@ -56,6 +57,9 @@ FINANCE: Final = [
 ]
 CHART_HEIGHT: Final = 2.15
 NA: Final = "not available"
+# The trends reach back this many months for Septembers with a census return and no monthly
+# results, so five past returns give five years of trend.
+ANNUAL_MONTHS: Final = 60
 
 
 def comparable(row: Kpi | None) -> Value:
@@ -81,8 +85,37 @@ def read_figures(engine: Engine, settings: AuthorityConfig, months: Months) -> F
     scheme_before = Period.containing(settings.retention_scheme.start_date).shift(-1)
     periods = sorted({*months.trend(), months.year_ago, scheme_before})
     kpis = sources.kpis(engine, settings.code, periods, team_periods=[months.period])
+    annual = sources.census_kpis(engine, settings.code, [p.year for p in septembers(months)])
     return Figures(settings.code, kpis, payments(engine, settings.code, months),
-                   sources.curve(engine, settings.code, months.period))
+                   sources.curve(engine, settings.code, months.period), annual=annual)
+
+
+def septembers(months: Months) -> list[Period]:
+    """The Septembers (census reference months) the trends may reach back to."""
+    window = period_range(months.period.shift(-ANNUAL_MONTHS), months.period)
+    return [p for p in window if p.month == 9]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The months the trend charts cover: the monthly trend, reaching back to the earliest
+    September with a census return and no monthly results (an annual point)."""
+
+    months: list[Period]  # the charts' axis
+    monthly_from: int  # the index of the first month of the monthly trend
+    annual: list[Period]  # Septembers drawn from the census return
+    both: list[Period]  # Septembers with monthly and census results: the monthly shown
+
+
+def span(figures: Figures, months: Months) -> Span:
+    trend = months.trend()
+    stored = {p for p in septembers(months)
+              if any(figures.census(str(p), kpi) for kpi in TRENDS)}
+    annual = sorted(p for p in stored if str(p) not in months.computed)
+    first = min([trend[0], *annual])
+    axis = period_range(first, months.period)
+    both = sorted(p for p in stored if str(p) in months.computed and p >= first)
+    return Span(axis, axis.index(trend[0]), annual, both)
 
 
 def payments(engine: Engine, authority_code: str, months: Months) -> list[Payments]:
@@ -241,20 +274,71 @@ def finance_charts(figures: Figures, months: Months) -> list[dict[str, Any]]:
 
 def trend_charts(figures: Figures, months: Months, national: National,
                  council_name: str) -> list[dict[str, Any]]:
-    trend = months.trend()
+    """A chart per trend measure; the DfE's measures add the census return's value for
+    each September with no monthly results, as annual points."""
+    trend, reach = months.trend(), span(figures, months)
     out = []
     for kpi in TRENDS:
-        values = [comparable(figures.get(str(m), kpi)) for m in trend]
+        annual = {p: row.value for p in reach.annual
+                  if (row := figures.census(str(p), kpi)) is not None}
+        axis = reach.months if annual else trend
+        values = [comparable(figures.get(str(m), kpi)) if m >= trend[0] else None
+                  for m in axis]
         now = figures.get(str(months.period), kpi)
         comparisons = None
         if national.latest(kpi) is not None:
-            comparisons = {"England": [national.for_month(kpi, m) for m in trend]}
+            comparisons = {"England": [national.for_month(kpi, m) for m in axis]}
+        extra: dict[str, Any] = {}
+        caption = f"{title(kpi)}, {_span(axis)}"
+        if annual:
+            extra = {"annual": [annual.get(m) for m in axis],
+                     "annual_label": f"{council_name} annual census return",
+                     "monthly_from": reach.monthly_from}
+            caption += (f": annual census returns (hollow diamonds) at 30 September "
+                        f"{_years(sorted(annual))}; monthly figures from "
+                        f"{filters.month(trend[0])}")
         chart = charts.line_chart(
-            trend, values, measure=title(kpi), unit=unit(kpi), series_label=council_name,
+            axis, values, measure=title(kpi), unit=unit(kpi), series_label=council_name,
             comparisons=comparisons, target=None if now is None else now.target,
-            height=CHART_HEIGHT)
-        out.append({"chart": chart, "caption": f"{title(kpi)}, {_span(trend)}"})
+            height=CHART_HEIGHT, **extra)
+        out.append({"chart": chart, "caption": caption, "kpi": kpi,
+                    "annual": [(str(p), v) for p, v in sorted(annual.items())]})
     return out
+
+
+def trend_notes(figures: Figures, months: Months) -> list[str]:
+    """What the trends draw from the census returns, and which figure a September with
+    both monthly and census results shows."""
+    reach = span(figures, months)
+    notes = []
+    if reach.annual:
+        notes.append(
+            "Where no monthly results are stored for a September, the charts of the DfE's "
+            "measures add the council's annual census return for 30 September "
+            f"{_years(reach.annual)}: one figure a year, drawn as a hollow diamond "
+            "and joined only to the other annual figures, by a dotted line, never to the "
+            "monthly line. A census figure covers the year to 30 September as the DfE "
+            "counts it.")
+    if reach.both:
+        have = "has" if len(reach.both) == 1 else "have"
+        notes.append(
+            f"{commentary.listed([filters.month(p) for p in reach.both])} {have} both "
+            "monthly results and an annual census return; the charts show the monthly "
+            "results.")
+    return notes
+
+
+def trend_commentary(trends: Sequence[dict[str, Any]]) -> list[str]:
+    return [commentary.annual_sentence(title(t["kpi"]), unit(t["kpi"]), t["annual"])
+            for t in trends if t["annual"]]
+
+
+def _years(septembers: Sequence[Period]) -> str:
+    """``2020 to 2024``, or ``2020, 2022 and 2023`` when a year is missing."""
+    years = [p.year for p in septembers]
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]} to {years[-1]}"
+    return commentary.listed([str(y) for y in years])
 
 
 def _span(trend: list[Period]) -> str:
@@ -318,6 +402,7 @@ def context(engine: Engine, settings: AuthorityConfig, period: Period) -> dict[s
     teams = sources.teams(engine, settings.code, period)
     short_name = settings.name.removesuffix(" Council")
     finance = {k: figures.value(str(period), k) for k in FINANCE + HEADLINE}
+    trends, reach = trend_charts(figures, months, national, short_name), span(figures, months)
     finance["vacancy_factor_difference"] = difference(finance["vacancy_factor_actual_ytd"],
                                                       finance["vacancy_factor_target"])
     return {
@@ -337,7 +422,10 @@ def context(engine: Engine, settings: AuthorityConfig, period: Period) -> dict[s
                     commentary.direction_summary(directions, str(months.year_ago))],
         "kpi_commentary": headline_commentary(headline, figures, months),
         "finance_commentary": finance_commentary(figures, months),
-        "trend_charts": trend_charts(figures, months, national, short_name),
+        "trend_charts": trends,
+        "trend_notes": trend_notes(figures, months),
+        "trend_commentary": trend_commentary(trends),
+        "annual_points": bool(reach.annual),
         "national_year": national.latest_year,
         "national_source": NATIONAL_SOURCE,
         "finance_charts": finance_charts(figures, months),
@@ -346,5 +434,5 @@ def context(engine: Engine, settings: AuthorityConfig, period: Period) -> dict[s
         "retention": retention(figures, months, settings),
         "teams": team_rows(figures, months, teams),
         "threshold": disclosure.THRESHOLD,
-        **appendix(engine, settings, months, months.trend(), HEADLINE),
+        **appendix(engine, settings, months, reach.months, HEADLINE),
     }

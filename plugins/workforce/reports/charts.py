@@ -139,9 +139,9 @@ def _axis_formatter(unit: str) -> FuncFormatter:
 
 
 def _month_labels(months: Sequence[object]) -> tuple[list[int], list[str]]:
-    """Tick positions and labels: every month when there are few, else every third; the
-    year under the first label and wherever the year changes."""
-    step = 1 if len(months) <= 13 else 3
+    """Tick positions and labels: every month when there are few, else every third (every
+    sixth over three years); the year under the first label and wherever the year changes."""
+    step = 1 if len(months) <= 13 else 3 if len(months) <= 36 else 6
     positions = list(range(0, len(months), step))
     labels = []
     previous_year = None
@@ -239,10 +239,18 @@ def _series_alt(values: Sequence[Value], months: Sequence[object], unit: str) ->
     """``from 21.4% in April 2023 to 18.9% in March 2025 (highest …, lowest …)``."""
     shown = _shown(values)
     if not shown:
+        withheld = [i for i, v in enumerate(values) if v is SUPPRESSED]
+        if len(withheld) == 1:
+            return f"{filters.SUPPRESSED_TEXT} (withheld) in {filters.month(months[withheld[0]])}"
+        if withheld:
+            return f"{filters.SUPPRESSED_TEXT} (withheld) in {len(withheld)} months"
         return "no figures to show"
     (i0, v0), (i1, v1) = shown[0], shown[-1]
-    text = f"from {_fmt(v0, unit)} in {filters.month(months[i0])}"
-    text += f" to {_fmt(v1, unit)} in {filters.month(months[i1])}"
+    if len(shown) == 1:
+        text = f"{_fmt(v0, unit)} in {filters.month(months[i0])}"
+    else:
+        text = f"from {_fmt(v0, unit)} in {filters.month(months[i0])}"
+        text += f" to {_fmt(v1, unit)} in {filters.month(months[i1])}"
     if len(shown) > 2:
         hi = max(shown, key=lambda p: p[1])
         lo = min(shown, key=lambda p: p[1])
@@ -251,6 +259,14 @@ def _series_alt(values: Sequence[Value], months: Sequence[object], unit: str) ->
     if missing := len(values) - len(shown):
         text += f"; {missing} {'month' if missing == 1 else 'months'} not shown"
     return text
+
+
+def _annual_alt(values: Sequence[Value], months: Sequence[object], unit: str) -> str:
+    """``17.3% at 30 September 2020, …, 20.1% at 30 September 2024``: every annual point."""
+    points = [(months[i], value) for i, value in enumerate(values)
+              if value is not None and not (isinstance(value, float) and math.isnan(value))]
+    return ", ".join(f"{_fmt(value, unit)} at 30 {filters.month(month)}"
+                     for month, value in points)
 
 
 def _check(months: Sequence[object], **series: Sequence[Value]) -> None:
@@ -274,23 +290,41 @@ def line_chart(
     zero_based: bool = False,
     alt: str | None = None,
     height: float = HEIGHT_IN,
+    annual: Sequence[Value] | None = None,
+    annual_label: str = "Annual census return",
+    monthly_from: int = 0,
 ) -> Chart:
     """A monthly trend: ``values`` (the council) and optional ``comparisons`` (say,
     England) by month, with an optional dashed target line, the last value labelled.
 
     ``months`` are ``'YYYY-MM'`` strings, dates or ``Period`` objects; ``None`` and
-    ``SUPPRESSED`` values leave a gap."""
+    ``SUPPRESSED`` values leave a gap.
+
+    ``annual`` adds the council's once-a-year figures (say, its census returns at 30
+    September), ``None`` in every other month: hollow diamonds in the council's colour,
+    joined to each other by a thin dotted line and never to the monthly points, named
+    ``annual_label`` in the legend and in the text alternative. ``monthly_from`` is the
+    first month the monthly series covers; the months before it carry annual points only
+    and are not counted as months not shown."""
     comparisons = dict(comparisons or {})
-    _check(months, values=values, **comparisons)
+    _check(months, values=values, **comparisons,
+           **({} if annual is None else {"annual": annual}))
     label = series_label or measure
     series = {label: values, **comparisons}
+    yearly = _shown(annual) if annual is not None else []
 
     def build(figure: Figure) -> None:
         ax = figure.add_subplot()
         xs = range(len(months))
         for n, (name, ys) in enumerate(series.items()):
             ax.plot(xs, [_plain(v) for v in ys], color=PALETTE[n % 4], marker=MARKERS[n % 4],
-                    markersize=3.5, linewidth=2.0 if n == 0 else 1.4, label=name)
+                    markersize=3.5, linewidth=2.0 if n == 0 else 1.4, label=name,
+                    zorder=3 if n == 0 else 2)
+            if n == 0 and yearly:
+                ax.plot([i for i, _ in yearly], [v for _, v in yearly], color=PALETTE[0],
+                        marker="D", markersize=5.5, markerfacecolor="white",
+                        markeredgewidth=1.5, linestyle=(0, (1, 2.5)), linewidth=1.0,
+                        label=annual_label, zorder=3)
         if shown := _shown(values):
             i, v = shown[-1]
             ax.annotate(_fmt(v, unit), (i, v), xytext=(5, 0), textcoords="offset points",
@@ -301,14 +335,24 @@ def line_chart(
         if zero_based:
             ax.set_ylim(bottom=0)
         _finish(ax, months, _axis_title(measure, unit, y_label), unit,
-                legend=len(series) > 1 or target is not None)
-        ax.set_xlim(-0.5, len(months) - 0.5 + (1.2 if len(months) > 6 else 0.6))
+                legend=len(series) > 1 or target is not None or bool(yearly))
+        # Room on the right for the last value's label, in proportion to the span.
+        pad = 0.6 if len(months) <= 6 else max(1.2, 0.05 * len(months))
+        ax.set_xlim(-0.5, len(months) - 0.5 + pad)
 
     if alt is None:
-        if len(series) == 1:  # "Vacancy rate, …: from 21.4% … to 18.9% …"
-            parts = [_series_alt(values, months, unit)]
+        own = _series_alt(values[monthly_from:], months[monthly_from:], unit)
+        if annual is not None:
+            own = "no monthly figures" if own == "no figures to show" else f"by month {own}"
+        if len(series) == 1 and annual is None:  # "Vacancy rate, …: from 21.4% … to 18.9% …"
+            parts = [own]
         else:
-            parts = [f"{name} {_series_alt(ys, months, unit)}" for name, ys in series.items()]
+            parts = [f"{label} {own}"]
+            if annual is not None:  # a withheld point is listed as "[c]"
+                points = _annual_alt(annual, months, unit)
+                parts.append(f"{annual_label} {points or 'none'}")
+            parts += [f"{name} {_series_alt(ys, months, unit)}"
+                      for name, ys in comparisons.items()]
         alt = f"{measure}, {_span(months)}: " + "; ".join(parts)
         if target is not None:
             alt += f"; target {_fmt(target, unit)}"

@@ -101,8 +101,37 @@ def kpi_sentence(title: str, unit: str, *, now: Value, before: Value, now_month:
         now, unit, england, england_year) + "."
 
 
-def _listed(parts: Sequence[str]) -> str:
+def listed(parts: Sequence[str]) -> str:
+    """``a, b and c``."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def annual_sentence(title: str, unit: str, points: Sequence[tuple[str, Value]]) -> str:
+    """``In the annual census returns, the vacancy rate rose from 17.3% at 30 September 2020
+    to 20.1% at 30 September 2024.``: the census figures a trend shows as annual points,
+    ``points`` being (September, value) in order."""
+    name = subject(title)
+    lower = name[0].lower() + name[1:]
+    known_ = [(month, value) for month, value in points if known(value)]
+    withheld = sum(value is SUPPRESSED for _, value in points)
+    if not known_:
+        returns = "return" if len(points) == 1 else "returns"
+        return (f"{name} from the annual census {returns} is withheld because it rests on "
+                "fewer than five people.")
+    note = ""
+    if withheld:
+        rests = "it rests" if withheld == 1 else "they rest"
+        note = f" ({words(withheld)} withheld because {rests} on fewer than five people)"
+    (first, a), (last, b) = known_[0], known_[-1]
+    at_first, at_last = f"30 {filters.month(first)}", f"30 {filters.month(last)}"
+    if len(known_) == 1:
+        return f"The annual census return{note} gives {lower} as {shown(a, unit)} at {at_first}."
+    returns = f"In the {words(len(points))} annual census returns{note}, {lower}"
+    if _rounded(a, unit) == _rounded(b, unit):
+        return f"{returns} was {shown(b, unit)} at both {at_first} and {at_last}."
+    verb = "fell" if _rounded(b, unit) < _rounded(a, unit) else "rose"
+    return (f"{returns} {verb} from {shown(a, unit, named=False)} at {at_first} to "
+            f"{shown(b, unit)} at {at_last}.")
 
 
 def rag_summary(ratings: Sequence[str | None], withheld: int = 0) -> str:
@@ -122,7 +151,7 @@ def rag_summary(ratings: Sequence[str | None], withheld: int = 0) -> str:
     parts = [f"{words(n)} {'is' if n == 1 else 'are'} {key}"
              for key in ("green", "amber", "red") if (n := rated.count(key))]
     return (f"Of the {words(len(rated))} headline measures rated against a target, "
-            f"{_listed(parts)}.{note}")
+            f"{listed(parts)}.{note}")
 
 
 def direction_summary(directions: Sequence[str | None], since_month: str) -> str:
@@ -134,7 +163,7 @@ def direction_summary(directions: Sequence[str | None], since_month: str) -> str
     parts = [f"{words(n)} {'measure' if n == 1 else 'measures'} {verb}"
              for n, verb in ((better, "improved"), (worse, "worsened"), (same, "did not change"))
              if n]
-    return f"Compared with {filters.month(since_month)}, {_listed(parts)}."
+    return f"Compared with {filters.month(since_month)}, {listed(parts)}."
 
 
 def over_under(variance: Value, budget: Value) -> str:

@@ -177,6 +177,10 @@ def protect(
     those; a count never printed cannot be worked out by subtraction)."""
     withheld = _withheld_kpis(figures.kpis, threshold, frozenset(totalled))
     kpis = {key: _hide(row) if key in withheld else row for key, row in figures.kpis.items()}
+    # Census figures are the council's alone (no team totals to subtract from).
+    withheld_annual = _withheld_kpis(figures.annual, threshold, frozenset())
+    annual = {key: _hide(row) if key in withheld_annual else row
+              for key, row in figures.annual.items()}
 
     payments = []
     for span in figures.payments:
@@ -192,4 +196,5 @@ def protect(
         hidden = observed is SUPPRESSED or in_post is SUPPRESSED
         share = SUPPRESSED if hidden else point.share
         curve.append(CurvePoint(point.months_since_eligible, observed, in_post, share))
-    return dataclasses.replace(figures, kpis=kpis, payments=payments, curve=curve)
+    return dataclasses.replace(figures, kpis=kpis, payments=payments, curve=curve,
+                               annual=annual)

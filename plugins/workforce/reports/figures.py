@@ -58,6 +58,9 @@ class Figures:
     kpis: dict[Key, Kpi]
     payments: list[Payments] = field(default_factory=list)
     curve: list[CurvePoint] = field(default_factory=list)
+    # The council's measures from its annual census returns, keyed as ``kpis`` (each at its
+    # September): kept apart, as a September may hold monthly results too.
+    annual: dict[Key, Kpi] = field(default_factory=dict)
 
     def get(self, period: str, kpi: str, team: str | None = None) -> Kpi | None:
         """The council's figure, or a team's; None when the month was not computed."""
@@ -68,3 +71,7 @@ class Figures:
     def value(self, period: str, kpi: str, team: str | None = None) -> Value:
         row = self.get(period, kpi, team)
         return None if row is None else row.value
+
+    def census(self, period: str, kpi: str) -> Kpi | None:
+        """The council's figure from the census return at ``period`` (its September)."""
+        return self.annual.get((period, "council", self.authority_code, kpi))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, select
 
 from workforce.kpis.impact import CurvePoint as StoredPoint
 from workforce.kpis.store import KPI_VALUE, read_curve
@@ -52,12 +52,26 @@ def kpis(engine: Engine, authority_code: str, periods: Iterable[Period],
     council = [str(p) for p in periods]
     teams = [str(p) for p in team_periods]
     k = KPI_VALUE.c
+    return _kpis(engine, authority_code, "monthly",
+                 ((k.scope_type == "council") & k.period.in_(council))
+                 | ((k.scope_type == "team") & k.period.in_(teams)))
+
+
+def census_kpis(engine: Engine, authority_code: str, years: Iterable[int]) -> dict[Key, Kpi]:
+    """The council's measures from its census returns for ``years``, each at its September
+    (a return says nothing of teams)."""
+    k = KPI_VALUE.c
+    return _kpis(engine, authority_code, "census",
+                 (k.scope_type == "council") & k.period.in_([f"{y}-09" for y in years]))
+
+
+def _kpis(engine: Engine, authority_code: str, source: str,
+          where: ColumnElement[bool]) -> dict[Key, Kpi]:
+    k = KPI_VALUE.c
     query_ = select(k.period, k.scope_type, k.scope_code, k.kpi, k.unit, k.numerator,
                     k.denominator, k.value, k.target, k.rag, k.history_months,
                     k.window_months).where(
-        k.authority_code == authority_code, k.source == "monthly",
-        ((k.scope_type == "council") & k.period.in_(council))
-        | ((k.scope_type == "team") & k.period.in_(teams)),
+        k.authority_code == authority_code, k.source == source, where,
     ).order_by(k.period, k.scope_type, k.scope_code, k.kpi)
     with engine.connect() as connection:
         rows = [Kpi(**r._mapping) for r in connection.execute(query_)]
