@@ -181,3 +181,26 @@ def gaps_mandatory(gaps: list[dict[str, str]]) -> list[dict[str, str]]:
     # Agency records keep their SWE numbers (from the untouched timesheets): only the
     # September social workers' are missing.
     return [g for g in gaps if g["element"] == "SWENo"]
+
+
+def test_postgresql_exports_the_same_return(
+    council_2025: tuple[Path, str], tmp_path: Path, postgres_server: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same months in a PostgreSQL warehouse give the same return, element for element
+    (but the moment it was written)."""
+    from conftest import postgres_warehouse
+
+    landing, url = council_2025
+    monkeypatch.setenv("WORKFORCE_CONFIG_DIR", str(landing.parent / "config"))
+    _export(landing, url, 2025, tmp_path / "sqlite.xml")
+    with postgres_warehouse(postgres_server) as engine:
+        for period in period_range(Period(2024, 9), Period(2025, 9)):
+            load_authority_month(landing, AUTHORITY, period, engine)
+            compute_month(engine, AUTHORITY, period)
+        export_census(engine, AUTHORITY, 2025, tmp_path / "postgresql.xml", landing)
+
+    def elements(path: Path) -> list[tuple[str, str | None]]:
+        return [(e.tag, e.text) for e in etree.parse(str(path)).iter() if e.tag != "DateTime"]
+
+    assert elements(tmp_path / "postgresql.xml") == elements(tmp_path / "sqlite.xml")
