@@ -10,6 +10,7 @@ and agency lines copied under new ids), which leaves the council's rates shown.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,14 @@ def test_five_census_returns_and_one_month_give_five_years_of_trend(tmp_path: Pa
     assert alts["Stability index"].startswith("Stability index, March 2025:")
     assert "annual census" not in alts["Stability index"]
     assert "both monthly results and an annual census return" not in everything
+    # "About this report" names each return drawn on, with its SHA-256.
+    about = everything[everything.rindex("About this report"):]
+    for year in range(2020, 2025):
+        assert f"30 September {year}" in about.split("Census returns", 1)[1]
+    for year in YEARS:
+        path = tmp_path / f"csww_{year}.xml"
+        assert path.name in about
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in about.replace(" ", "")
     # The HTML copy carries the same charts: five hollow diamonds and the legend's one.
     chart = html.read_text(encoding="utf-8").split("Vacancy rate, September 2020 to March "
                                                    "2025:")[2].split("</svg>")[0]

@@ -434,5 +434,6 @@ def context(engine: Engine, settings: AuthorityConfig, period: Period) -> dict[s
         "retention": retention(figures, months, settings),
         "teams": team_rows(figures, months, teams),
         "threshold": disclosure.THRESHOLD,
-        **appendix(engine, settings, months, reach.months, HEADLINE),
+        **appendix(engine, settings, months, reach.months, HEADLINE,
+                   [p.year for p in reach.annual]),
     }

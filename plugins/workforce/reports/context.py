@@ -5,6 +5,7 @@ labels for codes."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -101,9 +102,10 @@ class Months:
 
 def appendix(
     engine: Engine, settings: AuthorityConfig, months: Months, periods: list[Period],
-    measures: list[str],
+    measures: list[str], census_years: Iterable[int] = (),
 ) -> dict[str, Any]:
-    """The "About this report" context: where every figure came from."""
+    """The "About this report" context: where every figure came from (the census returns of
+    ``census_years`` too, where annual figures are drawn)."""
     code = settings.code
     loads = sources.lineage(engine, code, periods)
     extracts = [
@@ -123,6 +125,7 @@ def appendix(
                    "code_version": m.code_version}
                   for m in sorted(loads, key=lambda m: m.period, reverse=True)],
         "extracts": extracts,
+        "census_returns": sources.census_returns(engine, code, census_years),
         "first_month": min(periods),
         "last_month": max(periods),
         "definitions": [{"title": title(k), "text": DEFINITIONS[k]} for k in measures],

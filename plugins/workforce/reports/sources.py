@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Engine, select
+from sqlalchemy import ColumnElement, Engine, bindparam, select
 
 from workforce.kpis.impact import CurvePoint as StoredPoint
 from workforce.kpis.store import KPI_VALUE, read_curve
@@ -63,6 +63,18 @@ def census_kpis(engine: Engine, authority_code: str, years: Iterable[int]) -> di
     k = KPI_VALUE.c
     return _kpis(engine, authority_code, "census",
                  (k.scope_type == "council") & k.period.in_([f"{y}-09" for y in years]))
+
+
+def census_returns(engine: Engine, authority_code: str, years: Iterable[int]) -> list[Row]:
+    """The imported returns of ``years``, latest first: the files the annual figures came
+    from, with their SHA-256."""
+    years = list(years)
+    if not years:
+        return []
+    statement = query("report_census_returns").bindparams(bindparam("years", expanding=True))
+    with engine.connect() as connection:
+        return [dict(r._mapping) for r in connection.execute(
+            statement, {"authority_code": authority_code, "years": years})]
 
 
 def _kpis(engine: Engine, authority_code: str, source: str,
