@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import math
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,8 @@ from sqlalchemy import Engine, text
 
 from conftest import write_month
 from workforce.census.read import read_census
-from workforce.census.schemas import LA_LEVEL_NAMES
 from workforce.census.store import import_census
+from workforce.census.synthetic import synthetic_return
 from workforce.cli import main
 from workforce.config import AuthorityConfig
 from workforce.kpis import compute_month, read_kpis
@@ -39,6 +38,7 @@ PUBLISHED = {
     "caseload_avg": "caseload_fte", "absence_rate": "absence_rate_fte",
 }
 AUTHORITY = "BOL"
+LEA = "350"  # Bolton's three-digit LA code
 SETTINGS = AuthorityConfig(code=AUTHORITY, name="Bolton")
 
 
@@ -83,74 +83,9 @@ def unrounded(row: dict[str, float], year: int) -> dict[str, float]:
     raise AssertionError(f"no FTEs near the published ones give its rates: {row}")
 
 
-def _split(total: float, parts: int, places: int) -> list[float]:
-    """``parts`` values of ``places`` decimals summing to ``total``, as equal as they can be
-    (so none passes 1 where the total does not pass ``parts``)."""
-    units, scale = round(total * 10**places), 10**places
-    base, extra = divmod(units, parts)
-    return [(base + (i < extra)) / scale for i in range(parts)]
-
-
-def return_from(row: dict[str, float], year: int) -> str:
-    """A return for ``year`` whose records add up to the published row: in-post workers
-    (case holders first), starters among them, leavers, agency workers, LA-level counts."""
-    headcount, fte = int(row["inpost_headcount"]), row["inpost_fte"]
-    holders = math.ceil(row["case_holders_fte"])
-    ftes = (_split(row["case_holders_fte"], holders, 6)
-            + _split(fte - row["case_holders_fte"], headcount - holders, 6))
-    cases = [int(row["cases"]) // holders + (i < int(row["cases"]) % holders)
-             for i in range(holders)]
-    starters = int(row["starters_headcount"])
-    starter_ftes = _split(row["starters_fte"], starters, 6)
-    days = _split(row["working_days_lost_fte"], headcount, 2)
-    gender, female = ("Sex", "F") if year >= 2024 else ("GenderCurrent", "2")
-    qual = "<QualInst>A university</QualInst>" if year < 2025 else ""
-    workers = []
-    for i in range(headcount):
-        start = f"{year - 1}-12-01" if i >= headcount - starters else "2012-01-09"
-        fte30 = starter_ftes[i - (headcount - starters)] if i >= headcount - starters else ftes[i]
-        workers.append(
-            f"<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW{i:07d}</SWENo>"
-            f"<FTE>{ftes[i]}</FTE><PersonBirthDate>1984-05-06</PersonBirthDate>"
-            f"<{gender}>{female}</{gender}><Ethnicity>WBRI</Ethnicity>{qual}"
-            f"<OrgRole>5</OrgRole><RoleStartDate>{start}</RoleStartDate>"
-            f"<StartOrigin>2</StartOrigin><FTE30>{fte30}</FTE30>"
-            + (f"<Cases30>{cases[i]}</Cases30>" if i < holders else "")
-            + f"<WorkingDaysLost>{days[i]}</WorkingDaysLost></CSWWWorker>")
-    leavers = int(row["leavers_headcount"])
-    for i, leaving in enumerate(_split(row["leavers_fte"], leavers, 6)):
-        workers.append(
-            f"<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SL{i:07d}</SWENo>"
-            f"<FTE>0</FTE><PersonBirthDate>1979-02-03</PersonBirthDate>"
-            f"<{gender}>{female}</{gender}><Ethnicity>WBRI</Ethnicity>{qual}"
-            f"<OrgRole>5</OrgRole><RoleStartDate>2015-03-02</RoleStartDate>"
-            f"<StartOrigin>2</StartOrigin><RoleEndDate>{year}-06-30</RoleEndDate>"
-            f"<LeaverDestination>1</LeaverDestination><ReasonLeave>1</ReasonLeave>"
-            f"<FTE30>{leaving}</FTE30><WorkingDaysLost>0</WorkingDaysLost></CSWWWorker>")
-    agency = int(row["agency_headcount"])
-    for i, share in enumerate(_split(row["agency_fte"], agency, 6)):
-        workers.append(f"<CSWWWorker><AgencyWorker>1</AgencyWorker><SWENo>SA{i:07d}</SWENo>"
-                       f"<FTE30>{share}</FTE30></CSWWWorker>")
-    block = LA_LEVEL_NAMES[0] if year >= 2025 else LA_LEVEL_NAMES[1]
-    pay = "".join(f"<{item}>1</{item}>" for item in (
-        "RecruitmentBonus", "RetentionBonus", "PerformanceAward", "CarAllowance",
-        "RelocationPackage", "RegionalWeighting", "CostSWE", "CostDBS"))
-    pay += "<OtherAllowances>None</OtherAllowances>" if year >= 2025 else ""
-    return "\n".join([
-        '<?xml version="1.0" encoding="UTF-8"?>', "<Message><Header><CollectionDetails>",
-        f"<Collection>CSWW</Collection><Year>{year}</Year>",
-        f"<ReferenceDate>{year}-09-30</ReferenceDate></CollectionDetails>",
-        "<Source><SourceLevel>L</SourceLevel><LEA>350</LEA></Source></Header>",
-        f"<{block}><NumberOfVacancies>{row['vacancy_fte']}</NumberOfVacancies>",
-        f"<NoAgencyFTE>{row['agency_cover_fte']}</NoAgencyFTE>",
-        f"<NoAgencyHeadcount>{math.ceil(row['agency_cover_fte'])}</NoAgencyHeadcount>"
-        + (pay if year >= 2025 else "") + f"</{block}>",
-        *workers, "</Message>", ""])
-
-
 def imported(engine: Engine, tmp_path: Path, year: int, la_name: str = "Bolton") -> Path:
     path = tmp_path / f"csww_{year}.xml"
-    path.write_text(return_from(unrounded(published(la_name, year), year), year),
+    path.write_text(synthetic_return(unrounded(published(la_name, year), year), year, LEA),
                     encoding="utf-8")
     census, findings = read_census(path)
     assert census is not None, findings
@@ -225,7 +160,7 @@ def test_the_command_imports_and_prints_the_census_figures(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "bolton_2023.xml"
-    path.write_text(return_from(unrounded(published("Bolton", 2023), 2023), 2023),
+    path.write_text(synthetic_return(unrounded(published("Bolton", 2023), 2023), 2023, LEA),
                     encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'census.db'}"
     assert main(["census", "import", str(path), "--warehouse", url]) == 0
@@ -244,7 +179,7 @@ def test_a_refused_return_leaves_the_warehouse_unchanged(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'census.db'}"
     good = tmp_path / "good.xml"
-    good.write_text(return_from(unrounded(published("Bolton", 2023), 2023), 2023),
+    good.write_text(synthetic_return(unrounded(published("Bolton", 2023), 2023), 2023, LEA),
                     encoding="utf-8")
     assert main(["census", "import", str(good), "--authority", AUTHORITY,
                  "--warehouse", url]) == 0

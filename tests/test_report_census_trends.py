@@ -13,15 +13,16 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
 
 from pypdf import PdfReader
 from sqlalchemy import Engine
-from test_census_import import published, return_from, unrounded
+from test_census_import import LEA, published, unrounded
+from test_report_render import _structure
 
 from conftest import AUTHORITY, GOOD_MONTH, PERIOD, write_month
 from workforce.census.read import read_census
 from workforce.census.store import import_census
+from workforce.census.synthetic import synthetic_return
 from workforce.config import AuthorityConfig
 from workforce.kpis import compute_month, read_kpis
 from workforce.periods import Period
@@ -59,7 +60,7 @@ def warehouse(tmp_path: Path) -> Engine:
     compute_month(engine, AUTHORITY, PERIOD, SETTINGS)
     for year in YEARS:
         path = tmp_path / f"csww_{year}.xml"
-        path.write_text(return_from(unrounded(published("Bolton", year), year), year),
+        path.write_text(synthetic_return(unrounded(published("Bolton", year), year), year, LEA),
                         encoding="utf-8")
         census, findings = read_census(path)
         assert census is not None, findings
@@ -69,21 +70,7 @@ def warehouse(tmp_path: Path) -> Engine:
 
 def figures_alt(path: Path) -> list[str]:
     """The text alternatives of the PDF's figures, in order."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object()
-        if isinstance(node, list):
-            for kid in node:
-                walk(kid)
-        elif hasattr(node, "get"):
-            if node.get("/S") == "/Figure" and "/Alt" in node:
-                found.append(str(node["/Alt"]))
-            if "/K" in node:
-                walk(node["/K"])
-
-    walk(PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
-    return found
+    return [str(e["/Alt"]) for e in _structure(path) if e["/S"] == "/Figure"]
 
 
 def test_five_census_returns_and_one_month_give_five_years_of_trend(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ authority's settings. Used by the pseudonym key's rotation and by the census exp
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from workforce.config import ExtractSettings
+from workforce.extracts import sha256_of
 from workforce.periods import Period
 from workforce.pipeline import month_folder
 from workforce.validation import ValidatedMonth, validate_files
@@ -28,7 +28,7 @@ def landed_month(extracts: Path, authority_code: str, month: LoadedMonth,
         path = folder / file.file_name
         if not path.is_file():
             problems.append(f"{path}: missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != file.sha256:
+        elif sha256_of(path.read_bytes()) != file.sha256:
             problems.append(f"{path}: not the file loaded (its SHA-256 differs)")
         else:
             paths[file.kind] = path

@@ -17,12 +17,12 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from workforce.census.measures import census_kpis, census_period
 from workforce.census.read import CensusReturn
 from workforce.config import AuthorityConfig
-from workforce.kpis.store import KPI_COLUMNS
+from workforce.kpis.store import insert_kpis
 from workforce.privacy import age_band, pseudonyms
 from workforce.version import code_version
 from workforce.warehouse.bulk import Rows, insert_rows
@@ -96,7 +96,7 @@ def import_census(engine: Engine, census: CensusReturn, authority_code: str,
             "severity": str(f.severity), "message": f.message,
         } for f in census.findings]))
         rows = census_kpis(census, refs, authority_code, load_id, settings)
-        _insert_kpis(connection, rows, loaded_at, version)
+        insert_kpis(connection, rows)
     return CensusImport(authority_code, census.year, load_id, len(census.workers), len(rows),
                         len(census.findings), replaced)
 
@@ -119,11 +119,6 @@ def _workers(census: CensusReturn, authority_code: str, load_id: str,
          _pence(w.base_salary), _pence(w.rr_payments), _pence(w.other_payments))
         for w, ref, band in zip(census.workers, refs, bands, strict=True)
     ])
-
-
-def _insert_kpis(connection: Connection, rows: list, computed_at: str, version: str) -> None:
-    insert_rows(connection, "kpi_value", Rows(KPI_COLUMNS, [
-        (*vars(r).values(), computed_at, version) for r in rows]))
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -2,9 +2,10 @@
 post, starters, leavers, agency workers, case holders, cases, days lost) spread over that
 many worker records, for the benchmark (``scripts/benchmark.py``) and tests.
 
-The records add up to the row's counts; the FTEs are spread evenly, so the rates a return
-gives are close to the published ones but not always to the decimal (tests that need the
-published figures exactly build their returns in ``tests/test_census_import.py``). Values
+The records add up to the row's counts: case holders' FTE to the row's case-holder FTE and
+the other workers' to the rest, so a return gives the row's rates to the decimal wherever
+its FTEs do (the published FTEs are rounded; ``tests/test_census_import.py`` picks ones the
+DfE could have rounded that give its published rates). Values
 the DfE did not publish for a council (``c``, ``u``, ``x``, ``z``, ``low``) are taken as
 England's, in proportion to the council's in-post FTE. Nothing here is anyone's data.
 """
@@ -12,6 +13,7 @@ England's, in proportion to the council's in-post FTE. Nothing here is anyone's 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from pathlib import Path
 from typing import Final
@@ -24,6 +26,7 @@ COUNTS: Final = (
     "leavers_headcount", "agency_fte", "agency_headcount", "agency_cover_fte", "vacancy_fte",
     "case_holders_fte", "cases", "working_days_lost_fte",
 )
+BORN: Final = dt.date(1984, 5, 6)  # the first worker's birth date; the others' around it
 PAY_ITEMS: Final = ("RecruitmentBonus", "RetentionBonus", "PerformanceAward", "CarAllowance",
                     "RelocationPackage", "RegionalWeighting", "CostSWE", "CostDBS")
 
@@ -56,11 +59,13 @@ def _number(text: str) -> float | None:
 
 
 def _split(total: float, parts: int, places: int) -> list[float]:
-    """``parts`` values of ``places`` decimals summing to ``total`` (the last takes the rest)."""
+    """``parts`` values of ``places`` decimals summing to ``total``, as equal as they can be
+    (so none passes 1 where the total does not pass ``parts``)."""
     if parts <= 0:
         return []
-    each = [round(total / parts, places)] * (parts - 1)
-    return [*each, round(max(total - sum(each), 0.0), places)]
+    scale = 10**places
+    base, extra = divmod(round(max(total, 0.0) * scale), parts)
+    return [(base + (i < extra)) / scale for i in range(parts)]
 
 
 def synthetic_return(row: dict[str, object], year: int, lea: str, first_swe: int = 0) -> str:
@@ -72,9 +77,11 @@ def synthetic_return(row: dict[str, object], year: int, lea: str, first_swe: int
 
     headcount = max(1, count("inpost_headcount"))
     fte = min(float(row["inpost_fte"]), headcount)  # type: ignore[arg-type]
-    each = _split(fte, headcount, 6)
-    holders = min(headcount, max(1, round(float(row["case_holders_fte"])  # type: ignore[arg-type]
-                                          / max(fte / headcount, 0.01))))
+    holder_fte = min(float(row["case_holders_fte"]), fte)  # type: ignore[arg-type]
+    holders = min(headcount, max(1, math.ceil(holder_fte)))
+    # Case holders first, their FTE the row's case-holder FTE; the others share the rest.
+    each = (_split(min(holder_fte, holders), holders, 6)
+            + _split(min(fte - holder_fte, headcount - holders), headcount - holders, 6))
     cases = count("cases")
     shares = [cases // holders + (i < cases % holders) for i in range(holders)]
     starters = min(headcount, count("starters_headcount"))
@@ -87,7 +94,7 @@ def synthetic_return(row: dict[str, object], year: int, lea: str, first_swe: int
         starter = i >= headcount - starters
         start = f"{year - 1}-12-01" if starter else "2012-01-09"
         fte30 = starter_ftes[i - (headcount - starters)] if starter else each[i]
-        born = f"{1960 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        born = BORN + dt.timedelta(days=122 * ((i + 30) % 60 - 30))  # ages over 20 years
         workers.append(
             f"<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW{first_swe + i:07d}</SWENo>"
             f"<FTE>{each[i]}</FTE><PersonBirthDate>{born}</PersonBirthDate>"

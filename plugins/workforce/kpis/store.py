@@ -30,15 +30,20 @@ def replace_month(
     keys = {"authority_code": authority_code, "period": month}
     for statement in statements("delete_kpis"):
         connection.execute(statement, keys)
-    stamp = (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), code_version())
+    insert_kpis(connection, rows)
     # A large council's month is thousands of payments: inserted in bulk below SQLAlchemy.
-    # astuple() would deep-copy each field; the fields are flat.
-    insert_rows(connection, "kpi_value", Rows(KPI_COLUMNS, [
-        (*vars(r).values(), *stamp) for r in rows]))
     insert_rows(connection, "retention_payment", Rows(PAYMENT_COLUMNS, [
         (authority_code, month, *p) for p in payments]))
     insert_rows(connection, "retention_curve", Rows(CURVE_COLUMNS, [
         (authority_code, month, *point) for point in curve]))
+
+
+def insert_kpis(connection: Connection, rows: list[KpiRow]) -> None:
+    """Insert KPI rows in the caller's transaction, stamped with the time and code version."""
+    stamp = (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), code_version())
+    # astuple() would deep-copy each field; the fields are flat.
+    insert_rows(connection, "kpi_value", Rows(KPI_COLUMNS, [
+        (*vars(r).values(), *stamp) for r in rows]))
 
 
 def read_kpis(
