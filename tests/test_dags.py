@@ -70,10 +70,11 @@ def common(dagbag) -> ModuleType:
 
 def test_every_dag_imports_cleanly_with_owner_tags_retries_and_alerts(dagbag, common) -> None:
     assert dagbag.import_errors == {}
-    assert set(dagbag.dags) == {"workforce_monthly", "monitoring_visit_pack"}
+    assert set(dagbag.dags) == {"workforce_monthly", "monitoring_visit_pack",
+                                "partnership_report"}
     # .airflowignore: the shared module is imported by the DAG files, not parsed as one.
     assert {Path(f).name for f in dagbag.file_last_changed} == {
-        "workforce_monthly.py", "monitoring_visit_pack.py"}
+        "workforce_monthly.py", "monitoring_visit_pack.py", "partnership_report.py"}
     for dag in dagbag.dags.values():
         assert dag.tags, dag.dag_id
         for task in dag.tasks:
@@ -593,3 +594,76 @@ def test_only_the_processes_that_fork_tasks_preload_the_workforce_modules() -> N
     preloaded = settings.preload([airflow, "scheduler"])
     assert "workforce.pipeline" in preloaded and all(m in sys.modules for m in preloaded)
     assert "workforce.reports.build" not in preloaded
+
+
+# ---- partnership_report ------------------------------------------------------------------
+
+
+def partnership_settings(config: Path) -> None:
+    """Partnership TP of the test council and a second one, TS2."""
+    config.mkdir(parents=True, exist_ok=True)
+    (config / f"{AUTHORITY}.yaml").write_text("name: Test Council\n")
+    (config / "TS2.yaml").write_text("name: Second Test Council\n")
+    (config / "partnerships.yaml").write_text(
+        f"TP:\n  name: Test Partnership\n  members: [{AUTHORITY}, TS2]\n"
+        "  agency_rate_caps_gbp: {social_worker: 45.00}\n")
+
+
+def test_the_partnership_report_is_scheduled_on_the_kpi_asset(dagbag, common) -> None:
+    dag = dagbag.get_dag("partnership_report")
+    # Triggered by the asset alone, no clock.
+    assert list(dag.timetable.asset_condition.objects) == [common.KPI_ASSET]
+    assert type(dag.timetable).__name__ == "AssetTriggeredTimetable"
+
+
+def test_the_partnership_report_is_published_when_every_member_is_in(
+    dagbag, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landing = tmp_path / "landing"
+    partnership_settings(tmp_path / "config")
+    engine = make_engine()
+    for code in (AUTHORITY, "TS2"):
+        write_month(landing, authority=code)
+        load_authority_month(landing, code, PERIOD, engine)
+        compute_month(engine, code, PERIOD)
+
+    run = dagbag.get_dag("partnership_report").test(
+        run_conf={"partnership": "TP", "period": "2025-03"})
+
+    assert run.state == "success"
+    folder = tmp_path / "output" / "partnerships" / "TP" / "2025-03"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "TP_partnership_2025-03.html", "TP_partnership_2025-03.pdf", "manifest.json"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert [m["authority"] for m in manifest["members"]] == [AUTHORITY, "TS2"]
+
+
+def test_the_partnership_report_waits_for_a_member_then_fails_naming_it(
+    airflow_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from airflow.dag_processing.dagbag import BundleDagBag
+
+    monkeypatch.setenv("WORKFORCE_PARTNERSHIP_WAIT_HOURS", str(3 / 3600))
+    monkeypatch.setenv("WORKFORCE_PARTNERSHIP_POKE_MINUTES", str(0.5 / 60))
+    short_wait = BundleDagBag(dag_folder=str(DAGS / "partnership_report.py"), bundle_path=DAGS)
+    partnership_settings(tmp_path / "config")
+    landing = tmp_path / "landing"
+    write_month(landing)
+    engine = make_engine()
+    load_authority_month(landing, AUTHORITY, PERIOD, engine)
+    compute_month(engine, AUTHORITY, PERIOD)
+    caplog.set_level(logging.WARNING)
+
+    run = short_wait.get_dag("partnership_report").test(
+        run_conf={"partnership": "TP", "period": "2025-03"})
+
+    assert run.state == "failed"
+    assert task_states(run) == {"plan": "success", "wait_for_members": "failed",
+                                "publish": "upstream_failed"}
+    messages = [r.getMessage() for r in caplog.records]
+    waiting = [m for m in messages if "still waiting" in m]
+    assert len(waiting) >= 2, "the sensor should have checked again before giving up"
+    assert set(waiting) == {"TP 2025-03: still waiting for the KPIs of TS2"}
+    assert any("TP 2025-03: no KPI results for TS2 after waiting" in m for m in messages)
+    assert not (tmp_path / "output" / "partnerships").exists()

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, text
 
 from workforce.cli import main
+from workforce.comparisons.compare import Comparison, Rank
 from workforce.config import (
     AuthorityConfig,
     ExtractSettings,
@@ -148,8 +149,13 @@ def test_cabinet_commentary_comes_from_stored_values(rendered: dict[str, Path],
     verb = "fell" if round(now, 1) < round(then, 1) else "rose"  # type: ignore[operator]
     assert (f"The vacancy rate {verb} from {then:.1f}% in March 2024 to {now:.1f}% in "
             "March 2025, above the 20.0% target") in text
+    # The hand-built council's settings name no DfE code: England only, and why.
     national = england()
-    assert f"the latest figure for England ({national.latest_year}) is " in text
+    assert (f"the latest published figures (year to 30 September {national.latest_year}) "
+            f"are England {national.latest('vacancy_rate'):.1f}%.") in text
+    assert ("Hand-built's DfE measures are compared with England only, for the year to 30 "
+            f"September {national.latest_year}: the settings give no dfe_la_code") in text
+    assert "statistical neighbours" not in text.split("About this report")[0]
 
 
 def test_cabinet_withholds_small_team_counts(rendered: dict[str, Path]) -> None:
@@ -396,10 +402,16 @@ def test_protect_without_teams_leaves_large_counts() -> None:
 def test_kpi_sentence_from_the_numbers() -> None:
     sentence = commentary.kpi_sentence(
         "Vacancy rate", "percent", now=18.94, before=21.43, now_month="2025-03",
-        before_month="2024-03", target=20, rag="G", england=14.2, england_year=2025)
+        before_month="2024-03", target=20, rag="G",
+        comparison=Comparison("vacancy_rate", 2025, 14.2, None, 13.19, 9,
+                              Rank(3, 10, True, "lower")), region_name="North West")
+    # A figure the DfE did not publish is said to be missing, never shown as 0.
     assert sentence == ("The vacancy rate fell from 21.4% in March 2024 to 18.9% in March "
-                        "2025, below the 20.0% target (green); the latest figure for England "
-                        "(2025) is 14.2%.")
+                        "2025, below the 20.0% target (green); the latest published figures "
+                        "(year to 30 September 2025) are England 14.2%, North West not "
+                        "published and the mean of nine statistical neighbours 13.2%. Among "
+                        "its statistical neighbours it has the joint 3rd lowest vacancy rate "
+                        "of 10.")
     assert commentary.kpi_sentence(
         "Average caseload", "cases_per_fte", now=16.04, before=15.96, now_month="2025-03",
         before_month="2024-03", target=None, rag=None) == (
@@ -412,7 +424,8 @@ def test_kpi_sentence_from_the_numbers() -> None:
         "FTE in March 2025, below the 18.0 cases per case-holding FTE target (green).")
     assert commentary.kpi_sentence(
         "Turnover rate", "percent", now=SUPPRESSED, before=12.0, now_month="2025-03",
-        before_month="2024-03", target=14, rag=None, england=11.8, england_year=2025) == (
+        before_month="2024-03", target=14, rag=None,
+        comparison=Comparison("turnover_rate", 2025, 11.8, 12.2, 12.1, 10, None)) == (
         "The turnover rate for March 2025 is withheld because it rests on fewer than five "
         "people.")
     assert commentary.kpi_sentence(

@@ -175,6 +175,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from workforce.reports.build import render_many
     from workforce.warehouse import loaded_months, warehouse_url
 
+    if args.kind == "partnership":
+        return _partnership_report(args)
+    if args.partnership:
+        print("--partnership goes with `workforce report partnership`", file=sys.stderr)
+        return 2
+
     authorities = args.authority or sorted({
         m.authority_code for m in loaded_months(_warehouse(args, create=False))
         if m.period == str(args.period)
@@ -185,6 +191,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     rendered = render_many(warehouse_url(args.warehouse), args.kind, authorities, args.period,
                            args.out, args.jobs)
     for path in (path for paths in rendered for path in paths):
+        print(f"Wrote {path}")
+    return 0
+
+
+def _partnership_report(args: argparse.Namespace) -> int:
+    from workforce.reports.partnership import render_partnership
+
+    if not args.partnership or args.authority:
+        print("workforce report partnership takes --partnership CODE (its members come from "
+              "config/partnerships.yaml), not --authority", file=sys.stderr)
+        return 2
+    # A member without the month's KPIs is a LookupError naming it: main() prints it.
+    for path in render_partnership(_warehouse(args, create=False), args.partnership,
+                                   args.period, args.out):
         print(f"Wrote {path}")
     return 0
 
@@ -347,6 +367,28 @@ def cmd_onboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reference_refresh(args: argparse.Namespace) -> int:
+    from workforce.comparisons.authorities import (
+        REFERENCE_FILE,
+        authorities,
+        default_source,
+        refresh,
+        source,
+    )
+
+    out = args.out or REFERENCE_FILE
+    before = out.read_bytes() if out.exists() else None
+    indicators = args.indicators or default_source("indicators")
+    neighbours = args.neighbours or default_source("neighbours")
+    refresh(indicators, neighbours, out)
+    councils = authorities(out).values()
+    with_neighbours = sum(1 for council in councils if council.neighbours)
+    state = "unchanged" if out.read_bytes() == before else "written"
+    print(f"{out}: {state}; {len(councils)} councils, {with_neighbours} with statistical "
+          f"neighbours; built {source(out).built} from {indicators} and {neighbours}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workforce",
@@ -422,10 +464,12 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(run=cmd_status)
 
     report = commands.add_parser("report", help="render a report as PDF and HTML")
-    report.add_argument("kind", choices=["cabinet", "monitoring-visit"])
+    report.add_argument("kind", choices=["cabinet", "monitoring-visit", "partnership"])
     report.add_argument("--period", type=_period, required=True, help="YYYY-MM")
     report.add_argument("--authority", action="append",
                         help="an authority, repeatable (default: every one loaded)")
+    report.add_argument("--partnership", help="for `report partnership`: the partnership's "
+                        "code in config/partnerships.yaml")
     report.add_argument("--out", type=Path, required=True, help="folder to write to")
     report.add_argument("--jobs", type=int, help="authorities rendered at once, each in its "
                         "own process (default: one per CPU)")
@@ -506,6 +550,21 @@ def build_parser() -> argparse.ArgumentParser:
                          "config/CODE.yaml")
     onboard.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     onboard.set_defaults(run=cmd_onboard)
+
+    reference = commands.add_parser(
+        "reference", help="the councils' codes, regions and statistical neighbours")
+    reference_commands = reference.add_subparsers(dest="reference_command", required=True)
+    reference_refresh = reference_commands.add_parser(
+        "refresh", help="rebuild data/reference/authorities.yaml from the DfE's files")
+    reference_refresh.add_argument(
+        "--indicators", type=Path, metavar="CSV", help="the CSWW indicators "
+        "(default: the latest csww_indicators_*.csv in ../shared/benchmarks, else data/benchmarks)")
+    reference_refresh.add_argument(
+        "--neighbours", type=Path, metavar="CSV", help="the statistical neighbour model "
+        "(default: the latest sn_model_*_wide.csv, found the same way)")
+    reference_refresh.add_argument("--out", type=Path, metavar="FILE",
+                                   help="write here instead of the shipped file")
+    reference_refresh.set_defaults(run=cmd_reference_refresh)
     return parser
 
 

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from workforce.contracts import CONTRACTS, ROLES, ColumnType
 from workforce.measures import CATALOGUE
@@ -23,6 +30,8 @@ from workforce.measures import CATALOGUE
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Beside the authorities' files, not one of them (workforce.partnerships).
+PARTNERSHIPS_FILE = "partnerships.yaml"
 
 
 class ConfigError(ValueError):
@@ -223,6 +232,48 @@ class AuthorityConfig(ExtractSettings):
     financial_years: dict[str, FinancialYear] = Field(default_factory=dict)
     targets: dict[str, Target] = Field(default_factory=dict)
     census: CensusSettings = CensusSettings()
+    # The DfE's code for the council (new nine-character, or old three-digit): its region,
+    # statistical neighbours and published figures are looked up from it. Stored as the
+    # new code; an unknown code is refused, never compared with someone else's figures.
+    dfe_la_code: str | None = None
+
+    @field_validator("dfe_la_code")
+    @classmethod
+    def _dfe_code(cls, code: str | None) -> str | None:
+        if code is None:
+            return None
+        from workforce.comparisons.authorities import UnknownAuthority, lookup
+
+        try:
+            return lookup(code).new_code
+        except UnknownAuthority as exc:
+            raise ValueError(str(exc)) from None
+
+    @model_validator(mode="after")
+    def _census_code_agrees(self) -> AuthorityConfig:
+        """A census LA code that is another council's DfE code would file this council's
+        return under it."""
+        if self.dfe_la_code is None or self.census.lea is None:
+            return self
+        from workforce.comparisons.authorities import UnknownAuthority, lookup
+
+        try:
+            lea = lookup(self.census.lea)
+        except UnknownAuthority:
+            return self  # not a DfE code (a test or sample council's own)
+        if lea.new_code != self.dfe_la_code:
+            raise ValueError(f"census.lea {self.census.lea} is {lea.name}'s code, but "
+                             f"dfe_la_code {self.dfe_la_code} is another council's")
+        return self
+
+    @property
+    def census_lea(self) -> str | None:
+        """The census return's LA code: as set, else the DfE code's three-digit one."""
+        if self.census.lea or self.dfe_la_code is None:
+            return self.census.lea
+        from workforce.comparisons.authorities import lookup
+
+        return lookup(self.dfe_la_code).old_code
 
     @field_validator("financial_years")
     @classmethod
@@ -311,4 +362,5 @@ def load_authority_config(code: str, directory: Path | None = None) -> Authority
 
 
 def configured_authorities(directory: Path | None = None) -> list[str]:
-    return sorted(p.stem for p in (directory or config_dir()).glob("*.yaml"))
+    return sorted(p.stem for p in (directory or config_dir()).glob("*.yaml")
+                  if p.name != PARTNERSHIPS_FILE)

@@ -91,10 +91,10 @@ def export_census(engine: Engine, authority_code: str, year: int, out: Path,
     found = gather(engine, authority_code, year, settings, extracts_root)
     missing = list(found.missing)
     workers = _employees(found, year, missing) + _agency(found, year, missing)
-    lea = settings.census.lea or ""
+    lea = settings.census_lea or ""
     if not lea:
-        missing.append(Missing(LA_LEVEL, "LEA", "no census.lea (the DfE's 3-digit LA code) in "
-                               "the settings", True))
+        missing.append(Missing(LA_LEVEL, "LEA", "no dfe_la_code or census.lea (the DfE's "
+                               "3-digit LA code) in the settings", True))
     la_level = _la_level(found, year, settings.census.pay_questions, missing)
     missing_path = out.with_name(out.name.removesuffix(".xml") + ".missing.csv")
     out.parent.mkdir(parents=True, exist_ok=True)

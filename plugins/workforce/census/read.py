@@ -7,13 +7,11 @@ measures unknown refuses the file (``validate.REFUSING``), and ``strict`` refuse
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Final, TypeVar
 
@@ -23,7 +21,6 @@ from workforce.census.schemas import LA_LEVEL_NAMES, ROOT, la_level_name, layout
 from workforce.census.validate import MEASURES, schema_findings, value_message
 from workforce.contracts import Severity
 from workforce.findings import Finding, errors
-from workforce.reports.benchmarks import benchmarks_path
 
 COLLECTION: Final = "CSWW"
 REFERENCE_DAY: Final = (9, 30)  # the census is a snapshot at 30 September
@@ -282,14 +279,12 @@ def _date(text: str) -> dt.date:
 
 def lea_authority(lea: str) -> tuple[str, str] | None:
     """(new_la_code, la_name) of the council whose DfE LA code (``old_la_code``) is ``lea``,
-    from the published indicators; the latest year's code where it changed."""
-    path = benchmarks_path()
-    return _authorities(path, path.stat().st_mtime).get(lea.strip())
+    from the reference data (``comparisons.authorities``): the current code where it
+    changed; None for a code the DfE does not use."""
+    from workforce.comparisons.authorities import UnknownAuthority, lookup
 
-
-@cache
-def _authorities(path: Path, _mtime: float) -> dict[str, tuple[str, str]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["old_la_code"]]
-    rows.sort(key=lambda row: row["time_period"])
-    return {row["old_la_code"]: (row["new_la_code"], row["la_name"]) for row in rows}
+    try:
+        found = lookup(lea)
+    except UnknownAuthority:
+        return None
+    return found.new_code, found.name

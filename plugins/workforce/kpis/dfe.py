@@ -67,3 +67,16 @@ def flow_measures(flows: Flows, in_post: InPost, out: Results) -> None:
 def caseload_average(cases: pd.Series, case_holder_fte: pd.Series, out: Results) -> None:
     """Open cases per case-holding FTE (employees and agency workers holding cases)."""
     out.ratio("caseload_avg", cases, case_holder_fte)
+
+
+# A rate is 100 × numerator ÷ denominator, a ratio (cases per FTE) the plain quotient, as
+# ``Results.rate`` and ``Results.ratio`` store them.
+SCALE = {"percent": 100.0, "cases_per_fte": 1.0}
+
+
+def pooled(unit: str, numerators: list[float], denominators: list[float]) -> float | None:
+    """A measure of several councils together, as the DfE totals a region or England: the
+    summed numerators over the summed denominators, never an average of the councils'
+    rates (which would weigh a council of 20 social workers as one of 2,000)."""
+    denominator = sum(denominators)
+    return SCALE[unit] * sum(numerators) / denominator if denominator else None

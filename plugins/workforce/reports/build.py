@@ -50,17 +50,21 @@ def render_report(
             "`workforce kpis --compute` first")
     template, build = KINDS[kind]
     context = build(engine, settings, period)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = out / f"{authority_code}_{kind}_{period}"
+    stem = Path(out_dir) / f"{authority_code}_{kind}_{period}"
+    return write_report(template, context, stem,
+                        title=f"{context['title']}: {settings.name}, {filters.date(period.end)}")
 
-    pdf = write_pdf(render_html(template, context), stem.with_suffix(".pdf"),
-                    title=f"{context['title']}: {settings.name}, {filters.date(period.end)}")
-    # The HTML copy carries its stylesheet, so it opens anywhere with no templates folder.
+
+def write_report(template: str, context: dict[str, Any], stem: Path, *, title: str) -> list[Path]:
+    """``stem.pdf`` and ``stem.html`` from the template: the tagged PDF, and an HTML copy
+    that carries its stylesheet, so it opens anywhere with no templates folder."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    pdf = write_pdf(render_html(template, context), stem.with_suffix(".pdf"), title=title)
     css = Markup((templates_dir() / "static" / "report.css").read_text(encoding="utf-8"))
     html = stem.with_suffix(".html")
-    html.write_text(render_html(template, {**context, "stylesheet": css}), encoding="utf-8")
-    log.info("%s %s %s: wrote %s and %s", authority_code, kind, period, pdf.name, html.name)
+    html.write_text(render_html(template, {**context, "stylesheet": css, "html_copy": True}),
+                    encoding="utf-8")
+    log.info("Wrote %s and %s", pdf.name, html.name)
     return [pdf, html]
 
 

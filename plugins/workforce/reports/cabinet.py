@@ -14,12 +14,12 @@ from typing import Any, Final
 
 from sqlalchemy import Engine
 
+from workforce.comparisons.compare import DFE_MEASURES, Comparators, comparators
 from workforce.config import AuthorityConfig
 from workforce.measures import CATALOGUE
 from workforce.periods import Period, period_range
 from workforce.reports import charts, commentary, disclosure, filters, sources
 from workforce.reports.benchmarks import SOURCE as NATIONAL_SOURCE
-from workforce.reports.benchmarks import National, england
 from workforce.reports.context import Months, appendix, title, unit
 from workforce.reports.figures import Figures, Kpi, Payments
 from workforce.reports.filters import SUPPRESSED, Value
@@ -139,7 +139,7 @@ def payments(engine: Engine, authority_code: str, months: Months) -> list[Paymen
     ]
 
 
-def tiles(figures: Figures, months: Months, national: National) -> list[dict[str, Any]]:
+def tiles(figures: Figures, months: Months, compare: Comparators) -> list[dict[str, Any]]:
     out = []
     for kpi in HEADLINE:
         row = figures.get(str(months.period), kpi)
@@ -160,12 +160,33 @@ def tiles(figures: Figures, months: Months, national: National) -> list[dict[str
                  "since": str(p)}
                 for p in (months.previous, months.year_ago)
             ],
-            "england": national.latest(kpi),
-            "england_year": national.latest_year if national.latest(kpi) is not None else None,
+            # The DfE's measures beside the latest published year: England, the region,
+            # the statistical neighbours and the council's rank among them.
+            "comparison": (compare.compare(kpi, _rankable(value))
+                           if kpi in DFE_MEASURES else None),
+            "region_name": compare.region_name,
             "note": (f"Partial history: {row.history_months} of {row.window_months} months"
                      if partial and row else None),
         })
     return out
+
+
+def comparison_short(compare: Comparators) -> str:
+    """The cover's line: ``England, North West and 10 statistical neighbours, year to 30
+    September 2025``."""
+    year = compare.published.england.latest_year
+    named = ["England"]
+    if compare.region_name:
+        named.append(compare.region_name)
+    if compare.neighbours:
+        named.append(f"{len(compare.neighbours)} statistical neighbours")
+    only = " only" if len(named) == 1 else ""
+    return f"{commentary.listed(named)}{only}, year to 30 September {year}"
+
+
+def _rankable(value: Value) -> float | None:
+    """A figure to rank: none when withheld (its rank would narrow it down)."""
+    return float(value) if commentary.known(value) else None  # type: ignore[arg-type]
 
 
 def headline_commentary(tiles_: Sequence[dict[str, Any]], figures: Figures,
@@ -176,8 +197,8 @@ def headline_commentary(tiles_: Sequence[dict[str, Any]], figures: Figures,
         sentences.append(commentary.kpi_sentence(
             tile["label"], tile["unit"], now=tile["value"], before=before,
             now_month=str(months.period), before_month=str(months.year_ago),
-            target=tile["target"], rag=tile["rag"], england=tile["england"],
-            england_year=tile["england_year"]))
+            target=tile["target"], rag=tile["rag"], comparison=tile["comparison"],
+            region_name=tile["region_name"]))
     return sentences
 
 
@@ -272,7 +293,7 @@ def finance_charts(figures: Figures, months: Months) -> list[dict[str, Any]]:
     return out
 
 
-def trend_charts(figures: Figures, months: Months, national: National,
+def trend_charts(figures: Figures, months: Months, compare: Comparators,
                  council_name: str) -> list[dict[str, Any]]:
     """A chart per trend measure; the DfE's measures add the census return's value for
     each September with no monthly results, as annual points."""
@@ -286,8 +307,11 @@ def trend_charts(figures: Figures, months: Months, national: National,
                   for m in axis]
         now = figures.get(str(months.period), kpi)
         comparisons = None
-        if national.latest(kpi) is not None:
-            comparisons = {"England": [national.for_month(kpi, m) for m in axis]}
+        if kpi in DFE_MEASURES:
+            # England, the region and the neighbours' mean for each month's census year.
+            by_month = [compare.by_month(kpi, m) for m in axis]
+            comparisons = {name: [figures_[name] for figures_ in by_month]
+                           for name in by_month[0]}
         extra: dict[str, Any] = {}
         caption = f"{title(kpi)}, {_span(axis)}"
         if annual:
@@ -394,15 +418,15 @@ def context(engine: Engine, settings: AuthorityConfig, period: Period) -> dict[s
     months = Months(period, [c.period for c in sources.computed_months(engine, settings.code)])
     # Disclosure control, once: nothing below reads the figures as stored.
     figures = disclosure.protect(read_figures(engine, settings, months), totalled=TOTALLED)
-    national = england()
-    headline = tiles(figures, months, national)
+    compare = comparators(settings.dfe_la_code)
+    headline = tiles(figures, months, compare)
     ratings = [t["rag"] for t in headline[:6]]
     directions = [filters.direction(t["changes"][1]["change"], t["better"])
                   for t in headline[:6]]
     teams = sources.teams(engine, settings.code, period)
     short_name = settings.name.removesuffix(" Council")
     finance = {k: figures.value(str(period), k) for k in FINANCE + HEADLINE}
-    trends, reach = trend_charts(figures, months, national, short_name), span(figures, months)
+    trends, reach = trend_charts(figures, months, compare, short_name), span(figures, months)
     finance["vacancy_factor_difference"] = difference(finance["vacancy_factor_actual_ytd"],
                                                       finance["vacancy_factor_target"])
     return {
@@ -426,8 +450,12 @@ def context(engine: Engine, settings: AuthorityConfig, period: Period) -> dict[s
         "trend_notes": trend_notes(figures, months),
         "trend_commentary": trend_commentary(trends),
         "annual_points": bool(reach.annual),
-        "national_year": national.latest_year,
+        "national_year": compare.published.england.latest_year,
         "national_source": NATIONAL_SOURCE,
+        "comparison": commentary.comparison_basis(compare, short_name),
+        "comparison_short": comparison_short(compare),
+        "comparison_region": compare.region_name,
+        "comparison_neighbours": bool(compare.neighbours),
         "finance_charts": finance_charts(figures, months),
         "finance": finance,
         "financial_year": months.financial_year_label,

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from workforce.comparisons.compare import DFE_MEASURES
 from workforce.reports import filters
 from workforce.reports.filters import SUPPRESSED, Value
+
+if TYPE_CHECKING:
+    from workforce.comparisons.compare import Comparators, Comparison
 
 _WORDS: Final = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _PROSE_UNIT: Final = {"cases_per_fte": " cases per case-holding FTE", "fte": " FTE"}
@@ -86,19 +90,58 @@ def movement(title: str, unit: str, now: Value, before: Value, now_month: str,
             f"to {shown(now, unit)} in {at_now}")
 
 
-def national(value: Value, unit: str, england: float | None, year: int | None) -> str:
-    """``; England's figure for 2025 was 14.2%``."""
-    if england is None or year is None or not known(value):
+def compared(value: Value, unit: str, title: str, comparison: Comparison | None,
+             region_name: str | None = None) -> str:
+    """``; in the latest published figures (year to 30 September 2025) England's is 14.2%,
+    the North West's 15.7% and the mean of its 10 statistical neighbours 13.2%. Among its
+    statistical neighbours it has the 3rd lowest vacancy rate of 11``: a figure the DfE did
+    not publish is said to be missing, never shown as 0."""
+    if comparison is None or comparison.year is None or not known(value):
         return ""
-    return f"; the latest figure for England ({year}) is {shown(england, unit)}"
+
+    def figure(v: float | None) -> str:
+        # The unit is named once, with the council's own figure.
+        return "not published" if v is None else shown(v, unit, named=False)
+
+    parts = [f"England {figure(comparison.england)}"]
+    if region_name:
+        parts.append(f"{region_name} {figure(comparison.region)}")
+    if comparison.neighbours_published:
+        parts.append(f"the mean of {words(comparison.neighbours_published)} statistical "
+                     f"neighbours {figure(comparison.neighbours_mean)}")
+    text = (f"; the latest published figures (year to 30 September {comparison.year}) are "
+            f"{listed(parts)}")
+    if comparison.rank is not None:
+        text += (f". Among its statistical neighbours it has the "
+                 f"{comparison.rank.describe(title)}")
+    return text
+
+
+def comparison_basis(compare: Comparators, council: str) -> str:
+    """The sentence saying what the council is compared with, for which year, and why
+    England alone where that is so."""
+    years = {compare.latest_year(kpi) for kpi in DFE_MEASURES} - {None}
+    year = f"the year to 30 September {max(years)}" if years else "no published year"
+    if compare.authority is None:
+        return (f"{council}'s DfE measures are compared with England only, for {year}: "
+                f"{compare.reason}.")
+    named = compare.authority.name
+    if not compare.authority.neighbours:
+        return (f"{council}'s DfE measures are compared with England and "
+                f"{compare.region_name}, for {year}, as {named}'s; {compare.reason}.")
+    return (f"{council}'s DfE measures are compared with England, {compare.region_name} and "
+            f"the mean of {named}'s {words(len(compare.authority.neighbours))} statistical "
+            f"neighbours as the DfE names them (its 2025 model), for {year}, the latest the "
+            "DfE has published; a neighbour without a published figure is left out of the "
+            "mean, and ranks put the lowest figure first.")
 
 
 def kpi_sentence(title: str, unit: str, *, now: Value, before: Value, now_month: str,
                  before_month: str, target: float | None, rag: str | None,
-                 england: float | None = None, england_year: int | None = None) -> str:
+                 comparison: Comparison | None = None, region_name: str | None = None) -> str:
     text = movement(title, unit, now, before, now_month, before_month)
-    return text + against_target(now, target, rag, unit) + national(
-        now, unit, england, england_year) + "."
+    return text + against_target(now, target, rag, unit) + compared(
+        now, unit, title, comparison, region_name) + "."
 
 
 def listed(parts: Sequence[str]) -> str:

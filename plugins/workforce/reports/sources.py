@@ -161,3 +161,9 @@ def agency_lines(engine: Engine, authority_code: str, period: Period) -> list[Ro
 
 def caseloads(engine: Engine, authority_code: str, period: Period) -> list[Row]:
     return _rows(engine, "report_caseloads", authority_code=authority_code, period=str(period))
+
+
+def agency_hours(engine: Engine, authority_code: str, period: Period) -> list[Row]:
+    """The month's agency hours by role, supplier, worker reference and charge rate."""
+    return _rows(engine, "partnership_agency_hours", authority_code=authority_code,
+                 period=str(period))
