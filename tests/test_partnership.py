@@ -282,3 +282,7 @@ def test_the_cabinet_report_compares_with_region_and_neighbours(
     joint = "joint " if any(round(n, 1) == round(own, 1) for n in neighbours) else ""
     described = f"{joint}{ordinal(place)} lowest" if place > 1 or joint else "lowest"
     assert f"Among its statistical neighbours it has the {described} vacancy rate of 11." in text
+    # The council's own report shows it beside its partnership, with its rank there.
+    total = read(engine, load_partnership("GM"), MARCH).total.value("2025-03", "vacancy_rate")
+    assert "Bolton beside the Greater Manchester partnership, March 2025" in text
+    assert re.search(rf"Vacancy rate {own:.1f}% {total:.1f}% (joint )?\d(st|nd|rd) of 3", text)

@@ -23,6 +23,7 @@ from workforce.reports.benchmarks import SOURCE as NATIONAL_SOURCE
 from workforce.reports.context import Months, appendix, title, unit
 from workforce.reports.figures import Figures, Kpi, Payments
 from workforce.reports.filters import SUPPRESSED, Value
+from workforce.reports.partnership import council_comparisons
 from workforce.reports.render import Column
 
 HEADLINE: Final = [
@@ -454,6 +455,7 @@ def context(engine: Engine, settings: AuthorityConfig, period: Period) -> dict[s
         "national_source": NATIONAL_SOURCE,
         "comparison": commentary.comparison_basis(compare, short_name),
         "comparison_short": comparison_short(compare),
+        "partnerships": council_comparisons(engine, settings.code, period),
         "comparison_region": compare.region_name,
         "comparison_neighbours": bool(compare.neighbours),
         "finance_charts": finance_charts(figures, months),

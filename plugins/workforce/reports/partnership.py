@@ -17,12 +17,11 @@ from typing import Any, Final
 from sqlalchemy import Engine
 
 from workforce.comparisons.compare import Rank, rank
-from workforce.partnerships import Partnership, load_partnership
+from workforce.partnerships import Partnership, load_partnership, partnerships_of
 from workforce.periods import Period
 from workforce.reports import charts, commentary, disclosure, filters, sources
 from workforce.reports.benchmarks import SOURCE as NATIONAL_SOURCE
 from workforce.reports.benchmarks import england
-from workforce.reports.build import write_report
 from workforce.reports.context import DEFINITIONS, KIND_NAMES, title, unit
 from workforce.reports.filters import SUPPRESSED, Value
 from workforce.reports.partnership_figures import (
@@ -30,6 +29,7 @@ from workforce.reports.partnership_figures import (
     PartnershipFigures,
     RateRow,
     comparable,
+    missing_members,
     read,
 )
 from workforce.version import code_version
@@ -56,7 +56,8 @@ def ranks(values: dict[str, Value], better: str) -> dict[str, Rank]:
             for code, v in shown.items()}
 
 
-def measure_section(figures: PartnershipFigures, kpi: str) -> dict[str, Any]:
+def measure_section(figures: PartnershipFigures, kpi: str,
+                    charts_: bool = True) -> dict[str, Any]:
     """A measure's page: the members' figures, ranks and change on the year beside the
     partnership's total, the spread, the sentences saying so and a small chart each."""
     p, ago = str(figures.period), str(figures.year_ago)
@@ -76,7 +77,7 @@ def measure_section(figures: PartnershipFigures, kpi: str) -> dict[str, Any]:
     return {
         "kpi": kpi, "title": title(kpi), "unit": unit(kpi), "rows": rows, "total": total,
         "sentences": measure_sentences(figures, kpi, now, total_now, total_before),
-        "charts": small_multiples(figures, kpi),
+        "charts": small_multiples(figures, kpi) if charts_ else [],
         "definition": DEFINITIONS.get(kpi, ""),
     }
 
@@ -276,6 +277,9 @@ def publish_partnership(engine: Engine, code: str, period: Period, root: Path) -
 def render_partnership(engine: Engine, code: str, period: Period | str, out_dir: Path | str,
                        config: Path | None = None) -> list[Path]:
     """Write ``<CODE>_partnership_<YYYY-MM>.pdf`` and ``.html`` under ``out_dir``."""
+    # build imports the cabinet report, which shows a council beside its partnerships.
+    from workforce.reports.build import write_report
+
     period = Period.parse(period) if isinstance(period, str) else period
     partnership = load_partnership(code, config)
     page = context(engine, partnership, period)
@@ -283,3 +287,27 @@ def render_partnership(engine: Engine, code: str, period: Period | str, out_dir:
     return write_report("partnership.html", page, stem,
                         title=f"{page['title']}: {partnership.name}, "
                               f"{filters.date(period.end)}")
+
+
+def council_comparisons(engine: Engine, authority_code: str,
+                        period: Period) -> list[dict[str, Any]]:
+    """For a council's own report: each partnership it belongs to, its DfE measures beside
+    the partnership's totals and its rank among the members; or, while a member's month is
+    not in, which ones are missing."""
+    out = []
+    for partnership in partnerships_of(authority_code):
+        missing = missing_members(engine, partnership, period)
+        if missing:
+            out.append({"name": partnership.name, "rows": [], "missing": missing})
+            continue
+        figures = read(engine, partnership, period)
+        rows = []
+        for kpi in MEASURES:
+            section = measure_section(figures, kpi, charts_=False)
+            own = section["rows"][partnership.members.index(authority_code)]
+            rows.append({"measure": section["title"], "unit": section["unit"],
+                         "council": own["now"], "total": section["total"]["now"],
+                         "rank": own["rank"]})
+        out.append({"name": partnership.name, "rows": rows, "missing": [],
+                    "members": len(partnership.members)})
+    return out
