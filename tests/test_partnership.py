@@ -22,6 +22,7 @@ from workforce.kpis import compute_month
 from workforce.partnerships import due_reports, load_partnership, load_partnerships
 from workforce.periods import Period, period_range
 from workforce.pipeline import load_authority_month
+from workforce.reports import sources
 from workforce.reports.benchmarks import SHARED_BENCHMARKS, published
 from workforce.reports.build import render_report
 from workforce.reports.figures import Kpi
@@ -286,3 +287,61 @@ def test_the_cabinet_report_compares_with_region_and_neighbours(
     total = read(engine, load_partnership("GM"), MARCH).total.value("2025-03", "vacancy_rate")
     assert "Bolton beside the Greater Manchester partnership, March 2025" in text
     assert re.search(rf"Vacancy rate {own:.1f}% {total:.1f}% (joint )?\d(st|nd|rd) of 3", text)
+
+
+def test_partnership_figures_on_sqlite_and_postgresql(engine: Engine, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three councils with the same small month: each council's figures are withheld, the
+    partnership's are not, and they are its members' counts added up, on either backend."""
+    from conftest import write_month
+
+    codes = ("ONE", "TWO", "THREE")
+    config = tmp_path / "trio"
+    config.mkdir()
+    for code in codes:
+        (config / f"{code}.yaml").write_text(f"name: Council {code}\n")
+    (config / "partnerships.yaml").write_text(
+        "TRIO:\n  name: Trio\n  members: [ONE, TWO, THREE]\n"
+        "  agency_rate_caps_gbp: {social_worker: 45.00}\n")
+    monkeypatch.setenv("WORKFORCE_CONFIG_DIR", str(config))
+    for code in codes:
+        write_month(tmp_path / "landing", authority=code)
+        load_authority_month(tmp_path / "landing", code, MARCH, engine)
+        compute_month(engine, code, MARCH)
+
+    figures = read(engine, load_partnership("TRIO"), MARCH)
+
+    # Two social workers in post in each council: each council's vacancy rate is withheld;
+    # the partnership's six are not, and its rate is the summed vacancies over summed posts.
+    key = ("2025-03", "council", "ONE", "vacancy_rate")
+    stored = sources.kpis(engine, "ONE", [MARCH])[key]
+    assert figures.members[0].figures.value("2025-03", "vacancy_rate") is SUPPRESSED
+    total = figures.total.get("2025-03", "vacancy_rate")
+    assert (total.numerator, total.denominator) == pytest.approx(
+        (3 * stored.numerator, 3 * stored.denominator))
+    assert total.value == pytest.approx(stored.value)
+    # Two agency social workers in each council: Acme's at £45.50 for 37 hours, Brightcare's
+    # at £40.00 for 30.5. All six together are shown; by supplier (three each) and by
+    # council (two each) every row is withheld.
+    rows = {(r.supplier, r.member): r for r in figures.agency if r.role == "social_worker"}
+    whole = rows[(None, None)]
+    assert (whole.workers, whole.hours) == (6, pytest.approx(202.5))
+    assert whole.average_rate == pytest.approx((37 * 45.5 + 30.5 * 40) / 67.5)
+    assert whole.above_cap == pytest.approx(100 * 37 / 67.5)
+    parts = [r for key, r in rows.items() if key != (None, None)]
+    assert len(parts) == 5 and all(r.workers is SUPPRESSED for r in parts)
+
+
+def test_an_agency_row_counts_workers_and_hours_above_the_cap() -> None:
+    from workforce.reports.partnership_figures import Line, _row
+
+    lines = [Line("ONE", "social_worker", "A", "w1", 5500, 37.5),
+             Line("ONE", "social_worker", "B", "w2", 4000, 30.5),
+             Line("TWO", "social_worker", "A", "w1", 4500, 10.0)]
+    row = _row(lines, "social_worker", None, None, 45.0)
+    # Three workers (w1 in ONE and w1 in TWO are different people), 78 hours; only the
+    # £55.00 hours are above a £45.00 cap (£45.00 itself is not above it).
+    assert (row.workers, row.hours) == (3, 78.0)
+    assert row.average_rate == pytest.approx((37.5 * 55 + 30.5 * 40 + 10 * 45) / 78)
+    assert row.above_cap == pytest.approx(100 * 37.5 / 78)
+    assert _row(lines, "social_worker", None, None, None).above_cap is None
