@@ -1,6 +1,6 @@
 """What both reports share: the report's months, the appendix "About this report" (snapshot,
-definitions, extracts with their SHA-256, load times, code version, validation summary) and
-labels for codes."""
+definitions, the month's extracts with their SHA-256 and a count of the earlier months' and
+census returns' files, loads, code version, validation summary) and labels for codes."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 from workforce.config import AuthorityConfig
 from workforce.measures import CATALOGUE
 from workforce.periods import Period, period_range
-from workforce.reports import sources
+from workforce.reports import commentary, filters, sources
 from workforce.version import code_version
+from workforce.warehouse.lineage import LoadedMonth
 
 # Plain-English definitions of the measures the reports show (docs/kpi-definitions.md).
 DEFINITIONS: Final = {
@@ -105,32 +106,61 @@ def appendix(
     measures: list[str], census_years: Iterable[int] = (),
 ) -> dict[str, Any]:
     """The "About this report" context: where every figure came from (the census returns of
-    ``census_years`` too, where annual figures are drawn)."""
+    ``census_years`` too, where annual figures are drawn). ``month_extracts`` and
+    ``earlier_summary`` keep a printed page to one month's files whatever the history;
+    ``earlier_extracts``, ``loads``, ``census_returns`` and ``validation`` list them all."""
     code = settings.code
-    loads = sources.lineage(engine, code, periods)
+    month = str(months.period)
+    loads = sorted(sources.lineage(engine, code, periods), key=lambda m: m.period, reverse=True)
     extracts = [
         {"period": m.period, "kind": KIND_NAMES.get(f.kind, label(f.kind)),
          "file_name": f.file_name, "sha256": f.sha256, "rows": f.row_count}
-        for m in sorted(loads, key=lambda m: m.period, reverse=True) for f in m.files
+        for m in loads for f in m.files
     ]
+    census = sources.census_returns(engine, code, census_years)
     computed = {c.period: c for c in sources.computed_months(engine, code)}
-    this_month = computed.get(str(months.period))
+    this_month = computed.get(month)
     findings = sources.findings(engine, code, min(periods), max(periods))
     by_month = Counter((str(f["period"]), str(f["severity"])) for f in findings)
+    load_rows = [{"period": m.period, "load_id": m.load_id, "loaded_at": m.loaded_at,
+                  "code_version": m.code_version} for m in loads]
     return {
         "software_version": code_version(),
         "kpi_computed_at": this_month.computed_at if this_month else None,
         "kpi_code_version": this_month.code_version if this_month else None,
-        "loads": [{"period": m.period, "load_id": m.load_id, "loaded_at": m.loaded_at,
-                   "code_version": m.code_version}
-                  for m in sorted(loads, key=lambda m: m.period, reverse=True)],
-        "extracts": extracts,
-        "census_returns": sources.census_returns(engine, code, census_years),
+        "loads": load_rows,
+        "month_load": next((row for row in load_rows if row["period"] == month), None),
+        "month_extracts": [e for e in extracts if e["period"] == month],
+        "earlier_extracts": [e for e in extracts if e["period"] != month],
+        "earlier_summary": earlier_summary([m for m in loads if m.period != month], census),
+        "census_returns": census,
         "first_month": min(periods),
         "last_month": max(periods),
+        "months_loaded": len(loads),
         "definitions": [{"title": title(k), "text": DEFINITIONS[k]} for k in measures],
         "standard_notes": STANDARD_NOTES,
         "validation": [{"period": p, "severity": label(s), "count": n}
                        for (p, s), n in sorted(by_month.items(), reverse=True)],
         "validation_total": len(findings),
+        "validation_months": len({p for p, _ in by_month}),
+        "validation_this_month": sum(n for (p, _), n in by_month.items() if p == month),
     }
+
+
+def earlier_summary(loads: list[LoadedMonth], census: list[dict[str, object]]) -> str | None:
+    """``92 extract files of the 23 earlier months loaded, April 2023 to February 2025, and
+    2 DfE census returns, for 30 September 2020 and 2021``: the inputs besides the month's
+    own extracts, counted (``loads`` latest first), or None when there are none."""
+    parts = []
+    if loads:
+        files = sum(len(m.files) for m in loads)
+        first, last = filters.month(loads[-1].period), filters.month(loads[0].period)
+        where = last if len(loads) == 1 else (
+            f"the {filters.count(len(loads))} earlier months loaded, {first} to {last}")
+        parts.append(f"{filters.count(files)} extract {'file' if files == 1 else 'files'} "
+                     f"of {where}")
+    if census:
+        years = commentary.listed([str(r["year"]) for r in reversed(census)])
+        returns = "return" if len(census) == 1 else "returns"
+        parts.append(f"{len(census)} DfE census {returns}, for 30 September {years}")
+    return ", and ".join(parts) or None
