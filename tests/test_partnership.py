@@ -64,6 +64,12 @@ def test_partnerships_are_read_and_are_not_authorities(tmp_path: Path) -> None:
     assert load_authority_config("BOL", config).dfe_la_code == "E08000001"
 
 
+def test_the_projects_own_partnerships_file_is_valid() -> None:
+    project = Path(__file__).resolve().parents[1] / "config"
+    sample = load_partnerships(project)["SAMPLE"]
+    assert set(sample.members) <= set(configured_authorities(project))
+
+
 @pytest.mark.parametrize(("body", "message"), [
     ("GM:\n  name: GM\n  members: [BOL, BUR, XYZ]\n", "no settings file for XYZ"),
     ("GM:\n  name: GM\n  members: [BOL, BOL]\n", "BOL listed more than once"),

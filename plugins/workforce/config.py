@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -294,9 +295,7 @@ class AuthorityConfig(ExtractSettings):
     @field_validator("market_supplements_gbp")
     @classmethod
     def _supplement_roles(cls, supplements: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(supplements) - set(ROLES))
-        if unknown:
-            raise ValueError(f"{unknown} are not roles; expected some of {list(ROLES)}")
+        check_roles(supplements)
         return supplements
 
     def financial_year(self, year: int) -> FinancialYear:
@@ -319,6 +318,13 @@ class AuthorityConfig(ExtractSettings):
 
     def supplements(self, year: int) -> dict[str, float]:
         return self.financial_year(year).market_supplements_gbp or self.market_supplements_gbp
+
+
+def check_roles(roles: Iterable[str]) -> None:
+    """Settings keyed by role name only roles the contracts know."""
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise ValueError(f"{unknown} are not roles; expected some of {list(ROLES)}")
 
 
 def fy_label(year: int) -> str:

@@ -21,8 +21,7 @@ from typing import Final
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
-from workforce.config import ConfigError, _Settings, config_dir
-from workforce.contracts import ROLES
+from workforce.config import ConfigError, _Settings, check_roles, config_dir
 
 PARTNERSHIPS_FILE: Final = "partnerships.yaml"
 CODE_PATTERN: Final = r"^[A-Za-z0-9_-]+$"
@@ -45,9 +44,7 @@ class Partnership(_Settings):
     @field_validator("agency_rate_caps_gbp")
     @classmethod
     def _cap_roles(cls, caps: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(caps) - set(ROLES))
-        if unknown:
-            raise ValueError(f"{unknown} are not roles; expected some of {list(ROLES)}")
+        check_roles(caps)
         low = sorted(role for role, cap in caps.items() if cap <= 0)
         if low:
             raise ValueError(f"the caps for {low} must be more than £0 an hour")

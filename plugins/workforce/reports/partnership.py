@@ -76,10 +76,17 @@ def measure_section(figures: PartnershipFigures, kpi: str,
              "rank": "", "before": total_before, "change": difference(total_now, total_before)}
     return {
         "kpi": kpi, "title": title(kpi), "unit": unit(kpi), "rows": rows, "total": total,
+        "spread": {"now": spread(now), "before": spread(before)},
         "sentences": measure_sentences(figures, kpi, now, total_now, total_before),
         "charts": small_multiples(figures, kpi) if charts_ else [],
         "definition": DEFINITIONS.get(kpi, ""),
     }
+
+
+def spread(values: dict[str, Value]) -> Value:
+    """The highest shown figure less the lowest; none with fewer than two shown."""
+    shown = [float(v) for v in values.values() if commentary.known(v)]  # type: ignore[arg-type]
+    return max(shown) - min(shown) if len(shown) >= 2 else None
 
 
 def measure_sentences(figures: PartnershipFigures, kpi: str, now: dict[str, Value],
