@@ -22,7 +22,7 @@ from workforce.kpis import compute_month
 from workforce.partnerships import due_reports, load_partnership, load_partnerships
 from workforce.periods import Period, period_range
 from workforce.pipeline import load_authority_month
-from workforce.reports import sources
+from workforce.reports import commentary, sources
 from workforce.reports.benchmarks import SHARED_BENCHMARKS, published
 from workforce.reports.build import render_report
 from workforce.reports.figures import Kpi
@@ -154,6 +154,19 @@ def test_ranks_share_places_when_figures_are_equal_to_one_decimal_place() -> Non
         "lowest vacancy rate of 3"
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+
+
+def test_a_council_without_neighbours_is_compared_with_england_and_its_region() -> None:
+    cumbria = comparators("909")
+    assert cumbria.neighbours == [] and cumbria.region_name == "North West"
+    compared = cumbria.compare("vacancy_rate", 15.0)
+    assert compared.rank is None and compared.neighbours_published == 0
+    assert compared.region == published().region("E12000002").by_year[2025]["vacancy_rate"]
+    assert commentary.comparison_basis(cumbria, "Cumbria") == (
+        "Cumbria's DfE measures are compared with England and North West, for the year to 30 "
+        "September 2025, as Cumbria's; Cumbria (909) has no statistical neighbours: the DfE's "
+        "statistical neighbour model does not include it; the council has been abolished, its "
+        "last published figures being for 2022.")
 
 
 def test_comparators_without_a_dfe_code_are_england_only() -> None:

@@ -168,8 +168,4 @@ def comparators(dfe_la_code: str | None) -> Comparators:
     if dfe_la_code is None:
         return Comparators(figures, None, NO_CODE)
     authority = lookup(dfe_la_code)
-    if not authority.neighbours:
-        return Comparators(figures, authority,
-                           f"the DfE's statistical neighbour model names no neighbours for "
-                           f"{authority.name}")
-    return Comparators(figures, authority, None)
+    return Comparators(figures, authority, authority.neighbours_note)
