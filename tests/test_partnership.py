@@ -40,6 +40,9 @@ GM:
   name: Greater Manchester
   members: [BOL, BUR, MAN]     # authority codes as in config/
   agency_rate_caps_gbp: {social_worker: 45.00, senior_social_worker: 50.00}
+PAIR:
+  name: Bolton and Wigan
+  members: [BOL, WIG]          # Wigan's months are never loaded here
 """
 
 
@@ -47,6 +50,7 @@ def write_config(folder: Path, partnerships: str = PARTNERSHIPS) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for code, (name, lea, _) in MEMBERS.items():
         (folder / f"{code}.yaml").write_text(f"name: {name}\ndfe_la_code: '{lea}'\n")
+    (folder / "WIG.yaml").write_text("name: Wigan Council\n")
     (folder / "partnerships.yaml").write_text(partnerships)
     return folder
 
@@ -59,7 +63,7 @@ def test_partnerships_are_read_and_are_not_authorities(tmp_path: Path) -> None:
     gm = load_partnership("GM", config)
     assert gm.members == ("BOL", "BUR", "MAN")
     assert gm.agency_rate_caps_gbp == {"social_worker": 45.0, "senior_social_worker": 50.0}
-    assert configured_authorities(config) == ["BOL", "BUR", "MAN"]
+    assert configured_authorities(config) == ["BOL", "BUR", "MAN", "WIG"]
     # The DfE code is stored as the new code, whichever was given.
     assert load_authority_config("BOL", config).dfe_la_code == "E08000001"
 
@@ -104,7 +108,7 @@ def test_kpi_events_call_for_each_partnership_of_the_authority(tmp_path: Path) -
     config = write_config(tmp_path / "config")
     events = [{"authority": "BUR", "period": "2025-03"}, {"authority": "BOL", "period": "2025-03"},
               {"authority": "XYZ", "period": "2025-03"}]
-    assert due_reports(events, config) == ["GM:2025-03"]
+    assert due_reports(events, config) == ["GM:2025-03", "PAIR:2025-03"]
     assert due_reports([{"partnership": "GM", "period": "2025-02"}], config) == ["GM:2025-02"]
     assert due_reports([{"authority": "XYZ", "period": "2025-03"}], config) == []
 
@@ -306,6 +310,8 @@ def test_the_cabinet_report_compares_with_region_and_neighbours(
     total = read(engine, load_partnership("GM"), MARCH).total.value("2025-03", "vacancy_rate")
     assert "Bolton beside the Greater Manchester partnership, March 2025" in text
     assert re.search(rf"Vacancy rate {own:.1f}% {total:.1f}% (joint )?\d(st|nd|rd) of 3", text)
+    assert ("The Bolton and Wigan partnership's figures for March 2025 are not complete yet: "
+            "no results are in for Wigan Council.") in text
 
 
 def test_partnership_figures_on_sqlite_and_postgresql(engine: Engine, tmp_path: Path,

@@ -17,6 +17,7 @@ from typing import Any, Final
 from sqlalchemy import Engine
 
 from workforce.comparisons.compare import Rank, rank
+from workforce.config import load_authority_config
 from workforce.partnerships import Partnership, load_partnership, partnerships_of
 from workforce.periods import Period
 from workforce.reports import charts, commentary, disclosure, filters, sources
@@ -305,7 +306,8 @@ def council_comparisons(engine: Engine, authority_code: str,
     for partnership in partnerships_of(authority_code):
         missing = missing_members(engine, partnership, period)
         if missing:
-            out.append({"name": partnership.name, "rows": [], "missing": missing})
+            out.append({"name": partnership.name, "rows": [],
+                        "missing": [load_authority_config(code).name for code in missing]})
             continue
         figures = read(engine, partnership, period)
         rows = []
