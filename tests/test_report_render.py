@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import pickle
 import re
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -176,6 +178,29 @@ def test_line_chart_svg_and_alt() -> None:
     again = charts.line_chart(MONTHS, VACANCY, measure="Vacancy rate", unit="percent",
                               target=20)
     assert again == chart
+
+
+def test_line_chart_with_three_comparisons() -> None:
+    """England, the region and the statistical neighbours' mean beside the council: each
+    its own colour and marker, named in the legend and in the text alternative."""
+    region = [v + 1 for v in ENGLAND]
+    neighbours = [v - 0.5 for v in VACANCY]
+    chart = charts.line_chart(
+        MONTHS, VACANCY, measure="Vacancy rate", unit="percent", series_label="This council",
+        comparisons={"England": ENGLAND, "North West": region,
+                     "Statistical neighbours (mean)": neighbours}, target=20)
+    for name in ("This council", "England", "North West", "Statistical neighbours (mean)",
+                 "Target (20.0%)"):
+        assert f">{name}</text>" in chart.svg  # the legend
+    assert "; North West from 19.1% in April 2023 to 18.8% in March 2025" in chart.alt
+    assert "; Statistical neighbours (mean) from 20.9% in April 2023" in chart.alt
+    for colour in charts.PALETTE:
+        assert f'stroke="{colour}"' in chart.svg
+    markers = re.findall(r'<path d="(M[^"]+z)" fill="(#[0-9A-Fa-f]{6})"', chart.svg)
+    assert {fill for _, fill in markers} >= set(charts.PALETTE)
+    # Circles, squares, triangles and diamonds: four different path shapes.
+    shapes = {fill: re.sub(r"[-\d. ]+", "", d)[:8] for d, fill in markers}
+    assert len({shapes[colour] for colour in charts.PALETTE}) == 4
 
 
 def test_line_chart_gaps_and_comparison() -> None:
@@ -468,17 +493,27 @@ def test_pdf_charts_have_alt_text(demo_pdf: Path) -> None:
 
 
 def test_pdf_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Byte for byte without SOURCE_DATE_EPOCH, across a tick of the clock: without
+    # HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps the current
+    # time into each font unless write_pdf pins it (tests/test_report_reproducible.py: a
+    # whole report, rendered again in another process with its clock moved on).
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     html = render_html("demo.html", demo_context(rows=5))
-    one = write_pdf(html, tmp_path / "one.pdf", title="Demo")
-    two = write_pdf(html, tmp_path / "two.pdf", title="Demo")
-    assert _page_texts(one) == _page_texts(two)
-    # Byte for byte too, once the font subsetter's timestamp is pinned: without
-    # HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps the time
-    # unless SOURCE_DATE_EPOCH is set (the reproducible-builds convention).
+    one = write_pdf(html, tmp_path / "one.pdf", title="Demo").read_bytes()
+    time.sleep(1.1)
+    two = write_pdf(html, tmp_path / "two.pdf", title="Demo").read_bytes()
+    assert one == two
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # set only while the PDF is written
+    created = dt.datetime(2025, 4, 5, 6, 12, tzinfo=dt.UTC)
+    dated = write_pdf(html, tmp_path / "dated.pdf", title="Demo", created=created)
+    metadata = PdfReader(dated).metadata
+    assert metadata is not None
+    assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20250405061200Z"
+    assert "/CreationDate" not in (PdfReader(tmp_path / "one.pdf").metadata or {})
+    # A caller's own SOURCE_DATE_EPOCH is left as it was.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1743379200")
-    one = write_pdf(html, tmp_path / "one.pdf", title="Demo")
-    two = write_pdf(html, tmp_path / "two.pdf", title="Demo")
-    assert one.read_bytes() == two.read_bytes()
+    write_pdf(html, tmp_path / "three.pdf", title="Demo", created=created)
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1743379200"
 
 
 def test_pdf_marking_official_sensitive(tmp_path: Path) -> None:

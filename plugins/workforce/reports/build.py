@@ -18,7 +18,7 @@ from workforce.config import AuthorityConfig, load_authority_config
 from workforce.parallel import in_processes
 from workforce.periods import Period
 from workforce.reports import cabinet, filters, monitoring, sources
-from workforce.reports.render import render_html, templates_dir, write_pdf
+from workforce.reports.render import created_from, render_html, templates_dir, write_pdf
 from workforce.warehouse import make_engine
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,9 @@ def write_report(template: str, context: dict[str, Any], stem: Path, *, title: s
     """``stem.pdf`` and ``stem.html`` from the template: the tagged PDF, and an HTML copy
     that carries its stylesheet, so it opens anywhere with no templates folder."""
     stem.parent.mkdir(parents=True, exist_ok=True)
-    pdf = write_pdf(render_html(template, context), stem.with_suffix(".pdf"), title=title)
+    # The creation date comes from the data, so the same warehouse gives the same bytes.
+    pdf = write_pdf(render_html(template, context), stem.with_suffix(".pdf"), title=title,
+                    created=created_from(context))
     css = Markup((templates_dir() / "static" / "report.css").read_text(encoding="utf-8"))
     html = stem.with_suffix(".html")
     html.write_text(render_html(template, {**context, "stylesheet": css, "html_copy": True}),
