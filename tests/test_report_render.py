@@ -180,6 +180,20 @@ def test_line_chart_svg_and_alt() -> None:
     assert again == chart
 
 
+def test_a_small_multiple_is_narrower_with_fewer_month_labels_and_no_legend() -> None:
+    months, values = MONTHS[-13:], VACANCY[-13:]
+    wide = charts.line_chart(months, values, measure="Vacancy rate", unit="percent",
+                             comparisons={"All members": values})
+    small = charts.line_chart(months, values, measure="Vacancy rate", unit="percent",
+                              comparisons={"All members": values}, width=2.2, legend=False)
+    assert 'width="493.2pt"' in wide.svg and 'width="158.4pt"' in small.svg
+    assert ">All members</text>" in wide.svg and ">All members</text>" not in small.svg
+    # Every month labelled across the text column; every third in a third of it.
+    assert wide.svg.count(">Jun</text>") == 1 and ">Jun</text>" in wide.svg
+    assert ">Jun</text>" not in small.svg and ">Sep</text>" in small.svg
+    assert small.alt == wide.alt  # the text alternative still names every series
+
+
 def test_line_chart_with_three_comparisons() -> None:
     """England, the region and the statistical neighbours' mean beside the council: each
     its own colour and marker, named in the legend and in the text alternative."""

@@ -158,10 +158,19 @@ def _text_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float
     return float(_TEXT_PATHS.get_text_width_height_descent(text, font, ismath=False)[0])
 
 
-def _month_labels(months: Sequence[object]) -> tuple[list[int], list[str]]:
+# The narrowest a month's tick label can be given ("Mar" at the tick labels' size).
+_MONTH_LABEL_IN: Final = 0.45
+
+
+def _month_labels(months: Sequence[object],
+                  width_in: float = WIDTH_IN) -> tuple[list[int], list[str]]:
     """Tick positions and labels: every month when there are few, else every third (every
-    sixth over three years); the year under the first label and wherever the year changes."""
+    sixth over three years), fewer again when the chart is too narrow for them; the year
+    under the first label and wherever the year changes."""
+    steps = (1, 2, 3, 6, 12, 24)
     step = 1 if len(months) <= 13 else 3 if len(months) <= 36 else 6
+    room = max(1, int(width_in / _MONTH_LABEL_IN))
+    step = next((s for s in steps if s >= step and -(-len(months) // s) <= room), steps[-1])
     positions = list(range(0, len(months), step))
     labels = []
     previous_year = None
@@ -346,8 +355,8 @@ class _Plot:
     def __init__(self, *, height_in: float, y_range: tuple[float, float], unit: str,
                  y_title: str, x_range: tuple[float, float],
                  x_ticks: Sequence[tuple[float, str]], tick: float, keys: Sequence[_Key],
-                 right: float = 0.0) -> None:
-        width, height = WIDTH_IN * 72, height_in * 72
+                 right: float = 0.0, width_in: float = WIDTH_IN) -> None:
+        width, height = width_in * 72, height_in * 72
         self.svg = svg = _Svg(width, height)
         ticks = _ticks(*y_range, unit)
         labels = [_tick_label(t, unit) for t in ticks]
@@ -499,6 +508,8 @@ def line_chart(
     annual: Sequence[Value] | None = None,
     annual_label: str = "Annual census return",
     monthly_from: int = 0,
+    width: float = WIDTH_IN,
+    legend: bool = True,
 ) -> Chart:
     """A monthly trend: ``values`` (the council) and optional ``comparisons`` (say,
     England, the region and the statistical neighbours' mean; each in a colour and marker
@@ -513,7 +524,9 @@ def line_chart(
     joined to each other by a thin dotted line and never to the monthly points, named
     ``annual_label`` in the legend and in the text alternative. ``monthly_from`` is the
     first month the monthly series covers; the months before it carry annual points only
-    and are not counted as months not shown."""
+    and are not counted as months not shown. ``width`` (inches) is the column the chart is
+    printed in: the text column, or less for small multiples side by side, whose one key
+    the page gives (``legend=False``; the text alternative still names every series)."""
     comparisons = dict(comparisons or {})
     _check(months, values=values, **comparisons,
            **({} if annual is None else {"annual": annual}))
@@ -544,19 +557,20 @@ def line_chart(
     annual_key = _Key(annual_label, PALETTE[0], 1.0, dash=_ANNUAL_DASH, marker="D", size=5.5,
                       face=WHITE, edge=1.5)
     target_key = _Key(f"Target ({_fmt(target, unit)})", AXIS, 1.2, dash=_TARGET_DASH)
-    legend = [keys[0], *([annual_key] if yearly else []), *keys[1:],
-              *([] if target is None else [target_key])]
+    keys_shown = [keys[0], *([annual_key] if yearly else []), *keys[1:],
+                  *([] if target is None else [target_key])]
     plotted = [[_plain(v) for v in ys] for ys in series.values()]
     y_range = _y_range([*(v for ys in plotted for v in ys), *(v for _, v in yearly),
                         *([] if target is None else [float(target)])], unit, zero=zero_based)
     last = shown[-1] if (shown := _shown(values)) else None
     label_room = 0.0 if last is None else (
         _LABEL_OFFSET + _text_width(_fmt(last[1], unit), bold=True) + _PAD)
-    positions, tick_labels = _month_labels(months)
+    positions, tick_labels = _month_labels(months, width)
     plot = _Plot(height_in=height, y_range=y_range, unit=unit,
                  y_title=_axis_title(measure, unit, y_label), x_range=(-0.5, len(months) - 0.5),
                  x_ticks=list(zip(positions, tick_labels, strict=True)), tick=3.0,
-                 keys=legend if len(legend) > 1 else [], right=label_room)
+                 keys=keys_shown if legend and len(keys_shown) > 1 else [], right=label_room,
+                 width_in=width)
     xs = range(len(months))
     # Comparisons first, then the target, then the council's own line on top of them.
     for key, ys in zip(keys[1:], plotted[1:], strict=True):

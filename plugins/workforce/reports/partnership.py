@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from workforce.comparisons.compare import Rank, rank
 from workforce.config import load_authority_config
+from workforce.measures import UNIT_LABELS
 from workforce.partnerships import Partnership, load_partnership, partnerships_of
 from workforce.periods import Period
 from workforce.reports import charts, commentary, disclosure, filters, sources
@@ -38,7 +39,15 @@ from workforce.version import code_version
 log = logging.getLogger(__name__)
 
 KIND: Final = "partnership"
-SMALL_CHART_HEIGHT: Final = 1.55
+# Small charts side by side across the 174 mm text column, 4 mm apart: two for a few
+# members, three for more, so a measure's page holds ten councils' charts.
+COLUMN_MM: Final = 174
+GAP_MM: Final = 4
+SMALL_CHART_HEIGHT: Final = 1.2
+
+
+def chart_columns(members: int) -> int:
+    return 2 if members <= 4 else 3
 
 
 def difference(now: Value, before: Value) -> Value:
@@ -80,6 +89,7 @@ def measure_section(figures: PartnershipFigures, kpi: str,
         "spread": {"now": spread(now), "before": spread(before)},
         "sentences": measure_sentences(figures, kpi, now, total_now, total_before),
         "charts": small_multiples(figures, kpi) if charts_ else [],
+        "chart_columns": chart_columns(len(figures.members)),
         "definition": DEFINITIONS.get(kpi, ""),
     }
 
@@ -138,13 +148,16 @@ def _basis(kpi: str) -> str:
 def small_multiples(figures: PartnershipFigures, kpi: str) -> list[dict[str, Any]]:
     """A small trend chart per member, the partnership's total beside it."""
     total = [comparable(figures.total.get(str(m), kpi)) for m in figures.months]
+    columns = chart_columns(len(figures.members))
+    width = (COLUMN_MM - GAP_MM * (columns - 1)) / columns / 25.4
     out = []
     for member in figures.members:
         values = [comparable(member.figures.get(str(m), kpi)) for m in figures.months]
         chart = charts.line_chart(
             figures.months, values, measure=f"{title(kpi)}: {member.name}", unit=unit(kpi),
             series_label=member.name, comparisons={"All members": total},
-            height=SMALL_CHART_HEIGHT)
+            y_label=UNIT_LABELS[unit(kpi)], height=SMALL_CHART_HEIGHT, width=width,
+            legend=False)
         out.append({"chart": chart, "caption": member.name})
     return out
 
