@@ -104,6 +104,13 @@ def test_non_numbers_are_refused() -> None:
         filters.count(float("inf"))
 
 
+def test_gap_is_an_unsigned_change() -> None:
+    assert filters.gap(11.62, "percent") == "11.6 pts"
+    assert filters.gap(-2.34, "cases_per_fte") == "2.3"
+    assert filters.gap(None, "percent", na="not available") == "not available"
+    assert filters.gap(SUPPRESSED, "percent") == "[c]"
+
+
 def test_dates_and_months() -> None:
     assert filters.date(dt.date(2025, 3, 31)) == "31 March 2025"
     assert filters.date(dt.date(2025, 4, 1)) == "1 April 2025"  # no leading zero

@@ -265,6 +265,13 @@ def delta(value: Value, unit: str, na: str = NA_DASH) -> str:
     raise ValueError(f"no change format for unit {unit!r}")
 
 
+def gap(value: Value, unit: str, na: str = NA_DASH) -> str:
+    """The distance between two figures of ``unit``, unsigned: ``11.6 pts``, ``2.3``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = abs(value)
+    return delta(value, unit, na).removeprefix("+")
+
+
 def rag_key(value: str | None) -> str | None:
     """``"red"``, ``"amber"``, ``"green"`` from any spelling (``R``, ``Amber``); None when
     the measure has no RAG rating."""
@@ -308,6 +315,7 @@ FILTERS: Final[dict[str, Callable[..., Any]]] = {
     "month": month,
     "fmt": fmt,
     "delta": delta,
+    "gap": gap,
     "text": text,
     "rag_key": rag_key,
     "rag_letter": rag_letter,

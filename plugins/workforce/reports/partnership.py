@@ -121,7 +121,7 @@ def measure_sentences(figures: PartnershipFigures, kpi: str, now: dict[str, Valu
             sentences.append(
                 f"{commentary.listed(lowest)} had the lowest ({commentary.shown(low, u)}) and "
                 f"{commentary.listed(highest)} the highest ({commentary.shown(high, u)}), "
-                f"a spread of {filters.delta(high - low, u).lstrip('+')}.")
+                f"a spread of {filters.gap(high - low, u)}.")
     for code, value in now.items():
         if value is SUPPRESSED:
             sentences.append(f"{names[code]}'s figure is withheld because it rests on fewer "
