@@ -123,16 +123,16 @@ def test_a_failure_midway_leaves_the_warehouse_unchanged(
     corrected = copy.deepcopy(GOOD_MONTH)
     corrected["hr_staff"][0]["fte"] = "0.6"
     write_month(landing, corrected)
-    real_insert = load_module.insert_rows
+    real_insert = load_module.insert_table
     inserted: list[str] = []
 
-    def failing_insert(connection, name, rows):
+    def failing_insert(connection, name, table):
         if name == "agency_spend":  # after the deletes and two fact tables
             raise RuntimeError("injected failure")
         inserted.append(name)
-        real_insert(connection, name, rows)
+        real_insert(connection, name, table)
 
-    monkeypatch.setattr(load_module, "insert_rows", failing_insert)
+    monkeypatch.setattr(load_module, "insert_table", failing_insert)
     with pytest.raises(RuntimeError, match="injected failure"):
         load_authority_month(landing, AUTHORITY, PERIOD, engine)
 

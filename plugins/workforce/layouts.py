@@ -143,7 +143,12 @@ def _sniff(text: str) -> str:
             break
     head = text if end < 0 else text[:end]
     best, best_score = ",", (0, 0)
-    for delimiter in DELIMITERS:
+    # A delimiter absent from the first rows splits none of them, so it cannot win; with no
+    # other than a comma there, the answer is a comma either way.
+    present = [delimiter for delimiter in DELIMITERS if delimiter in head]
+    if not set(present) - {","}:
+        return best
+    for delimiter in present:
         reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
         try:
             widths = Counter(len(row) for row in itertools.islice(reader, SNIFF_ROWS)

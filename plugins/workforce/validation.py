@@ -9,8 +9,10 @@ extracts) are set lookups over the typed columns.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -292,6 +294,12 @@ class _Rule:
     failing: Callable[[dict[str, Typed]], np.ndarray]
     explain: Callable[[str], str]  # the found value, as printed → message
     shows: tuple[str, ...] = ()  # columns printed as the found value; default (column,)
+    unmapped: bool = False  # it fails the values of a code column neither a code nor mapped
+
+
+def _missing(values: Typed) -> np.ndarray:
+    # The column's own test: pd.isna's dispatch costs more than the test on a council's file.
+    return np.isnat(values) if isinstance(values, np.ndarray) else values.isna()
 
 
 def _where_false(ok: np.ndarray) -> np.ndarray:
@@ -306,10 +314,10 @@ def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
     rules: list[_Rule] = []
 
     def add(rule_id: str, severity: Severity, ok: Callable[[Typed], np.ndarray],
-            explain: Callable[[str], str]) -> None:
+            explain: Callable[[str], str], unmapped: bool = False) -> None:
         rules.append(_Rule(f"{column.name}.{rule_id}", severity, column.name,
                            lambda columns: _where_false(ok(columns[column.name])),
-                           explain))
+                           explain, unmapped=unmapped))
 
     unit = "£" if column.type is ColumnType.MONEY else ""
     scale = 100 if column.type is ColumnType.MONEY else 1  # money is held in pence
@@ -335,6 +343,7 @@ def _column_rules(column: Column, end: pd.Timestamp) -> list[_Rule]:
             lambda s: pc.is_in(pa.array(s), value_set=known, skip_nulls=False).to_numpy(
                 zero_copy_only=False),
             lambda found, codes=column.codes: f"expected one of {', '.join(codes)}; found {found}",
+            unmapped=True,
         )
     if column.type is ColumnType.DATE and column.not_after_period_end:
         add(
@@ -383,7 +392,7 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> tuple[_Rule, ...]:
                 "not_nullable",
                 Severity.ERROR,
                 column.name,
-                lambda columns, c=column.name: np.flatnonzero(pd.isna(columns[c])),
+                lambda columns, c=column.name: np.flatnonzero(_missing(columns[c])),
                 lambda _found, e=expected: (
                     f"required value is missing: expected {e}; found a blank cell"
                 ),
@@ -410,12 +419,17 @@ def build_rules(contract: Contract, end: pd.Timestamp) -> tuple[_Rule, ...]:
 
 
 def apply_rules(extract: ExtractFile, columns: dict[str, Typed], end: pd.Timestamp
-                ) -> list[Finding]:
+                ) -> tuple[list[Finding], bool]:
+    """The rules' findings, and whether a code column holds a value neither a code nor
+    mapped (only then are such values gathered for the settings: ``unmapped_values``)."""
     contract = CONTRACTS[extract.kind]
     findings = []
+    unmapped = False
     reported: set[tuple[str, int]] = set()  # (rule, row): a row's blanks are reported once
     for rule in build_rules(contract, end):
-        for position in rule.failing(columns):
+        failing = rule.failing(columns)
+        unmapped |= rule.unmapped and len(failing) > 0
+        for position in failing:
             if (rule.name, position) in reported:
                 continue
             reported.add((rule.name, position))
@@ -424,7 +438,7 @@ def apply_rules(extract: ExtractFile, columns: dict[str, Typed], end: pd.Timesta
             message = rule.explain(found[0] if len(found) == 1 else f"({', '.join(found)})")
             findings.append(Finding(str(extract.path), int(extract.row_numbers[position]),
                                     rule.column, message, rule.severity))
-    return findings
+    return findings, unmapped
 
 
 def notice_given(extract: ExtractFile, columns: dict[str, Typed], end: pd.Timestamp
@@ -481,6 +495,22 @@ def check_references(
 # --- entry points ---------------------------------------------------------------------------
 
 
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Reading files makes a list or tuple per row and per column, none in a reference cycle
+    (refcounting frees them), but alive long enough to set off full collections of every
+    object the process holds: a third of a large council's validation. Collection resumes
+    after, as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_cycle_collection_paused()
 def validate_files(
     paths: dict[str, Path], period: Period, settings: ExtractSettings
 ) -> ValidatedMonth:
@@ -495,11 +525,12 @@ def validate_files(
         if extract is not None and not errors(by_file[kind]):
             readable.append(apply_value_mapping(extract, settings))
     for extract, (columns, findings) in zip(readable, type_columns(readable), strict=True):
-        by_file[extract.kind] += (findings + apply_rules(extract, columns, end)
-                                  + notice_given(extract, columns, end))
+        checked, unmapped = apply_rules(extract, columns, end)
+        by_file[extract.kind] += findings + checked + notice_given(extract, columns, end)
         result.files[extract.kind] = extract
         result.columns[extract.kind] = columns
-        result.unmapped.update(unmapped_values(extract, columns))
+        if unmapped:  # every code column has a code rule, so none is missed
+            result.unmapped.update(unmapped_values(extract, columns))
     result.findings = [finding for findings in by_file.values() for finding in findings]
     result.findings += check_references(result.files, result.columns)
     result.findings = _deduplicate(result.findings)

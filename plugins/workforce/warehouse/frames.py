@@ -5,16 +5,18 @@ by row, the driver makes one Python object per value (about 0.25 µs each: most 
 council's KPI time). So the load also stores, for each month, the rows of each of the KPIs'
 reads as one Arrow stream (``kpi_month_frame``), read back in a few milliseconds.
 
-The copy is made by running the same query on the rows the load has just inserted, in the
-load's transaction, so it holds exactly those rows; it is replaced and deleted with its
-month (``sql/delete_month.sql``). A month loaded before copies were stored is read from its
-table by the same query. Rows read from a table and rows read from a copy are typed by the
-same code (:func:`_table`), so a frame is the same whichever way it came.
+The copy is made in the load's transaction from the rows the load has just inserted, so it
+holds exactly those rows; it is replaced and deleted with its month (``sql/delete_month.sql``).
+A read that selects one table's rows of the month (:data:`SELECTIONS`) is taken from the
+Arrow table the load inserted, typed as :func:`_typed` types the same values read back from
+the database; the others run their query on the inserted rows. A month loaded before copies
+were stored is read from its table by the same query. So a frame is the same whichever way
+it came.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,6 +37,12 @@ DATE_COLUMNS = ("service_start_date", "leave_date", "week_ending", "placement_st
 FLAG_COLUMNS = ("qualified_sw", "case_holding", "funded")
 NUMBER_COLUMNS = ("fte", "sickness_days", "budgeted_fte", "annual_cost_pence", "hours",
                   "line_cost_pence", "open_cases")
+# The reads that are one table's rows of a month, some of its columns, in the extract's row
+# order (a load's table is in that order); establishment's query leaves the order within a
+# month open, and post_id's is the one SQLite's primary key gives it.
+SELECTIONS = {"kpi_hr_staff": ("hr_staff", None), "kpi_establishment": ("establishment", "post_id"),
+              "kpi_agency_spend": ("agency_spend", None), "kpi_caseloads": ("caseloads", None)}
+_COLUMNS: dict[str, list[str]] = {}  # each query's column names, asked once per process
 # Uncompressed: a month reads in tens of microseconds rather than half a millisecond, for
 # about a third more than the month's rows take in their table (docs/performance.md).
 _WRITE_OPTIONS = ipc.IpcWriteOptions(compression=None)
@@ -47,15 +55,21 @@ def read_frame(connection: Connection, name: str, params: dict[str, str]) -> pd.
 
 
 def store_month_frames(connection: Connection, authority_code: str, period: Period,
-                       load_id: str) -> None:
-    """Store the month's rows of each of :data:`MONTH_FRAMES`, read back from the tables in
-    the load's transaction."""
+                       load_id: str, inserted: Mapping[str, pa.Table] | None = None) -> None:
+    """Store the month's rows of each of :data:`MONTH_FRAMES`, in the load's transaction:
+    read back from the tables, or for :data:`SELECTIONS` taken from the tables' rows just
+    inserted (``inserted``, the load's Arrow table of each), which saves reading them back."""
     keys = {"authority_code": authority_code, "first": str(period), "last": str(period)}
+    frames = []
     for name in MONTH_FRAMES:
-        connection.execute(query("insert_month_frame"), {
-            "authority_code": authority_code, "period": str(period), "kind": name,
-            "load_id": load_id, "arrow_stream": _stream(_table(connection, name, keys)),
-        })
+        if inserted is not None and name in SELECTIONS:
+            source, order = SELECTIONS[name]
+            table = _selected(inserted[source], _query_columns(connection, name), order)
+        else:
+            table = _table(connection, name, keys)
+        frames.append({"authority_code": authority_code, "period": str(period), "kind": name,
+                       "load_id": load_id, "arrow_stream": _stream(table)})
+    connection.execute(query("insert_month_frame"), frames)  # one executemany
 
 
 def read_months(connection: Connection, name: str, authority_code: str, first: Period,
@@ -94,6 +108,38 @@ def _table(connection: Connection, name: str, params: dict[str, str]) -> pa.Tabl
     if "period" in names:
         table = table.append_column("month", _month_numbers(cells[names.index("period")]))
     return table
+
+
+def _query_columns(connection: Connection, name: str) -> list[str]:
+    """The names of the query's columns, from running it once on no rows."""
+    if name not in _COLUMNS:
+        result = connection.execute(query(name), {"authority_code": "", "first": "", "last": ""})
+        _COLUMNS[name] = list(result.keys())
+        result.close()
+    return _COLUMNS[name]
+
+
+def _selected(rows: pa.Table, names: list[str], order: str | None) -> pa.Table:
+    """What :func:`_table` gives for a query of ``names`` over the month's ``rows``."""
+    if order is not None:
+        rows = rows.take(pc.sort_indices(rows[order]))
+    table = pa.table({n: _typed_arrow(n, rows[n].combine_chunks()) for n in names})
+    if "period" in names:
+        table = table.append_column("month", _month_numbers(rows["period"].to_pylist()))
+    return table
+
+
+def _typed_arrow(name: str, values: pa.Array) -> pa.Array:
+    """What :func:`_typed` makes of these values when the database hands them back: dates as
+    timestamps, flags as booleans, numbers as stored (floating point when there are none),
+    text dictionary-encoded in order of first appearance."""
+    if name in DATE_COLUMNS:
+        return values.cast(pa.timestamp("us"))
+    if name in FLAG_COLUMNS:  # stored from validation's booleans
+        return values
+    if name in NUMBER_COLUMNS:
+        return values.cast(pa.float64()) if values.null_count == len(values) else values
+    return pc.dictionary_encode(values.cast(pa.string()))
 
 
 def _typed(name: str, values: Sequence[object]) -> pa.Array:

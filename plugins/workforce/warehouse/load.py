@@ -21,7 +21,7 @@ from workforce.periods import Period
 from workforce.privacy import age_band, pseudonyms
 from workforce.validation import ValidatedMonth
 from workforce.version import code_version
-from workforce.warehouse.bulk import Rows, insert_rows
+from workforce.warehouse.bulk import Rows, insert_rows, insert_table
 from workforce.warehouse.frames import store_month_frames
 from workforce.warehouse.keys import authority_key
 from workforce.warehouse.revisions import require_current
@@ -74,11 +74,11 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str,
 
     with engine.begin() as connection:
         key = authority_key(connection, authority_code, authority_name,
-                            _cells(month.columns["hr_staff"]["employee_id"]))
+                            _arrow(month.columns["hr_staff"]["employee_id"]).to_pylist())
         current = connection.execute(query("current_load"), keys).first()
         if current is not None and current.load_id == load_id:
             return LoadResult(authority_code, month.period, load_id, rows, False, True)
-        tables = warehouse_rows(month, authority_code, load_id, key)
+        tables = warehouse_tables(month, authority_code, load_id, key)
         for statement in statements("delete_month"):
             connection.execute(statement, keys)
         loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -99,8 +99,8 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str,
             for kind, extract in sorted(month.files.items())
         ]))
         for kind, table in tables.items():
-            insert_rows(connection, kind, table)
-        store_month_frames(connection, authority_code, month.period, load_id)
+            insert_table(connection, kind, table)
+        store_month_frames(connection, authority_code, month.period, load_id, tables)
         insert_rows(connection, "validation_finding", Rows.of_records([
             {
                 **keys,
@@ -120,11 +120,20 @@ def load_month(engine: Engine, month: ValidatedMonth, authority_code: str,
 
 def warehouse_rows(month: ValidatedMonth, authority_code: str, load_id: str, key: bytes
                    ) -> dict[str, Rows]:
-    """The typed extracts as warehouse rows: workers pseudonymised, birth dates banded,
-    money in pence, each row stamped with its authority, month, load and source row.
+    """:func:`warehouse_tables` as rows of plain Python values."""
+    return {kind: Rows.of_table(table)
+            for kind, table in warehouse_tables(month, authority_code, load_id, key).items()}
 
-    Built column by column straight from the validated columns: copying, renaming and
-    inserting into frames cost more than the conversion itself on councils' small files.
+
+def warehouse_tables(month: ValidatedMonth, authority_code: str, load_id: str, key: bytes
+                     ) -> dict[str, pa.Table]:
+    """The typed extracts as the warehouse's rows, an Arrow table per fact table: workers
+    pseudonymised, birth dates banded, money in pence, each row stamped with its authority,
+    month, load and source row, in the extract's row order.
+
+    Built column by column straight from the validated columns, each converted once, by
+    Arrow: copying, renaming and inserting into frames cost more than the conversion itself
+    on councils' small files.
 
     Columns declared ``stored=False`` (the census-only items, e.g. the Social Work England
     number) are left out: the warehouse has no column for them, and they are read again from
@@ -132,10 +141,10 @@ def warehouse_rows(month: ValidatedMonth, authority_code: str, load_id: str, key
     stamp = {"authority_code": authority_code, "period": str(month.period), "load_id": load_id}
     tables = {}
     for kind, typed in month.columns.items():
-        cells = {_stored_name(column): _cells(typed[column.name])
+        cells = {_stored_name(column): _arrow(typed[column.name])
                  for column in CONTRACTS[kind].columns if column.stored}
         _protect_personal_data(kind, cells, typed, authority_code, month.period.end, key)
-        tables[kind] = _stamped(stamp, month.files[kind].row_numbers.tolist(), cells)
+        tables[kind] = _stamped(stamp, month.files[kind].row_numbers, cells)
     return tables
 
 
@@ -146,36 +155,35 @@ def _stored_name(column: Column) -> str:
     return column.name
 
 
-def _cells(values: Typed) -> list:
-    """A typed column as the driver takes it: plain Python values, dates as ISO text (which
-    both backends store as the date), gaps as None."""
-    if isinstance(values, np.ndarray):  # dates
-        text = np.datetime_as_string(values, unit="D").astype(object)
-        text[np.isnat(values)] = None
-        return text.tolist()
-    return pa.array(values).to_pylist()  # through Arrow: half the time of pandas' to_numpy
+def _arrow(values: Typed) -> pa.Array:
+    """A typed column as the warehouse stores it: dates as dates, gaps null."""
+    if isinstance(values, np.ndarray):  # dates, NaT for a gap
+        return pa.array(values.astype("datetime64[D]"), from_pandas=True)
+    return pa.array(values)
 
 
-def _protect_personal_data(kind: str, cells: dict[str, list], typed: dict[str, Typed],
+def _protect_personal_data(kind: str, cells: dict[str, pa.Array], typed: dict[str, Typed],
                            authority_code: str, end: dt.date, key: bytes) -> None:
     """Replace the worker references by pseudonyms and the birth date by an age band."""
     if kind == "hr_staff":
-        cells["worker_ref"] = pseudonyms(cells.pop("employee_id"), authority_code, "employee",
-                                         key)
-        cells["age_band"] = age_band(typed["birth_date"], end)
+        cells["worker_ref"] = pa.array(pseudonyms(
+            cells.pop("employee_id").to_pylist(), authority_code, "employee", key), pa.string())
+        cells["age_band"] = pa.array(age_band(typed["birth_date"], end), pa.string())
         del cells["birth_date"]
     elif kind == "agency_spend":
-        cells["worker_ref"] = pseudonyms(cells["worker_ref"], authority_code, "agency", key)
+        cells["worker_ref"] = pa.array(pseudonyms(
+            cells["worker_ref"].to_pylist(), authority_code, "agency", key), pa.string())
     elif kind == "caseloads":
         # Each reference hashed as its row's worker type says (validation refuses any other).
-        cells["worker_ref"] = [
+        cells["worker_ref"] = pa.array([
             pseudonyms((ref,), authority_code, worker_type, key)[0]
-            for ref, worker_type in zip(cells["worker_ref"], cells["worker_type"], strict=True)
-        ]
+            for ref, worker_type in zip(cells["worker_ref"].to_pylist(),
+                                        cells["worker_type"].to_pylist(), strict=True)
+        ], pa.string())
 
 
-def _stamped(stamp: dict[str, str], source_rows: list[int], cells: dict[str, list]) -> Rows:
+def _stamped(stamp: dict[str, str], source_rows: np.ndarray, cells: dict[str, pa.Array]
+             ) -> pa.Table:
     n = len(source_rows)
-    columns = {**{name: [value] * n for name, value in stamp.items()},
-               "source_row": source_rows, **cells}
-    return Rows(list(columns), list(zip(*columns.values(), strict=True)))
+    return pa.table({**{name: pa.array([value] * n, pa.string()) for name, value in stamp.items()},
+                     "source_row": pa.array(source_rows, pa.int64()), **cells})
