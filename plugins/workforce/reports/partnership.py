@@ -86,6 +86,7 @@ def measure_section(figures: PartnershipFigures, kpi: str,
              "rank": "", "before": total_before, "change": difference(total_now, total_before)}
     return {
         "kpi": kpi, "title": title(kpi), "unit": unit(kpi), "rows": rows, "total": total,
+        "contents": (kpi, title(kpi)),
         "spread": {"now": spread(now), "before": spread(before)},
         "sentences": measure_sentences(figures, kpi, now, total_now, total_before),
         "charts": small_multiples(figures, kpi) if charts_ else [],
