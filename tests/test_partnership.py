@@ -225,6 +225,16 @@ def test_the_report_shows_each_council_the_total_ranks_and_withheld_counts(
                                       "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest()}
     assert [m["authority"] for m in manifest["members"]] == ["BOL", "BUR", "MAN"]
     text = pdf_text(pdf)
+    # Public like the cabinet report: a tagged PDF with its language and title, and every
+    # small chart with its text alternative.
+    reader = PdfReader(pdf)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert reader.metadata.title == ("Children's social care workforce: partnership report: "
+                                     "Greater Manchester, 31 March 2025")
+    html = pdf.with_suffix(".html").read_text(encoding="utf-8")
+    assert html.count('role="img"') == 5 * 3
+    assert ">Vacancy rate: Bury Council, March 2024 to March 2025: Bury Council from " in html
 
     # The total is the stored numerators summed over the stored denominators.
     stored = {m.code: m.figures.get("2025-03", "vacancy_rate") for m in figures.members}
