@@ -21,7 +21,7 @@ from workforce.periods import Period, period_range
 from workforce.reports import charts, commentary, disclosure, filters, sources
 from workforce.reports.benchmarks import SOURCE as NATIONAL_SOURCE
 from workforce.reports.context import Months, appendix, title, unit
-from workforce.reports.figures import Figures, Kpi, Payments
+from workforce.reports.figures import Figures, Payments, comparable, difference
 from workforce.reports.filters import SUPPRESSED, Value
 from workforce.reports.partnership import council_comparisons
 from workforce.reports.render import Column
@@ -61,24 +61,6 @@ NA: Final = "not available"
 # The trends reach back this many months for Septembers with a census return and no monthly
 # results, so five past returns give five years of trend.
 ANNUAL_MONTHS: Final = 60
-
-
-def comparable(row: Kpi | None) -> Value:
-    """A value to compare with: none when the month is not computed or its rolling window
-    was only partly loaded (a part-year turnover is not a turnover)."""
-    if row is None:
-        return None
-    if row.window_months and (row.history_months or 0) < row.window_months:
-        return None
-    return row.value
-
-
-def difference(now: Value, before: Value) -> Value:
-    if now is SUPPRESSED or before is SUPPRESSED:
-        return SUPPRESSED  # a change would give the withheld figure back
-    if now is None or before is None:
-        return None
-    return float(now) - float(before)  # type: ignore[arg-type]
 
 
 def read_figures(engine: Engine, settings: AuthorityConfig, months: Months) -> Figures:

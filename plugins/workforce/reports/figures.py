@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workforce.reports.filters import Value
+from workforce.reports.filters import SUPPRESSED, Value
 
 Key = tuple[str, str, str, str]  # period, scope type, scope code, KPI
 
@@ -75,3 +75,23 @@ class Figures:
     def census(self, period: str, kpi: str) -> Kpi | None:
         """The council's figure from the census return at ``period`` (its September)."""
         return self.annual.get((period, "council", self.authority_code, kpi))
+
+
+def comparable(row: Kpi | None) -> Value:
+    """A value to compare with: none when the month is not computed or its rolling window
+    was only partly loaded (a part-year turnover is not a turnover)."""
+    if row is None:
+        return None
+    if row.window_months and (row.history_months or 0) < row.window_months:
+        return None
+    return row.value
+
+
+def difference(now: Value, before: Value) -> Value:
+    """The change from ``before`` to ``now``; withheld when either is (a change would give
+    the withheld figure back), none when either is missing."""
+    if now is SUPPRESSED or before is SUPPRESSED:
+        return SUPPRESSED
+    if now is None or before is None:
+        return None
+    return float(now) - float(before)  # type: ignore[arg-type]

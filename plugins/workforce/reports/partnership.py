@@ -18,19 +18,19 @@ from sqlalchemy import Engine
 
 from workforce.comparisons.compare import Rank, rank
 from workforce.config import load_authority_config
-from workforce.measures import UNIT_LABELS
+from workforce.measures import CATALOGUE, UNIT_LABELS
 from workforce.partnerships import Partnership, load_partnership, partnerships_of
 from workforce.periods import Period
 from workforce.reports import charts, commentary, disclosure, filters, sources
 from workforce.reports.benchmarks import SOURCE as NATIONAL_SOURCE
 from workforce.reports.benchmarks import england
 from workforce.reports.context import DEFINITIONS, KIND_NAMES, title, unit
+from workforce.reports.figures import comparable, difference
 from workforce.reports.filters import SUPPRESSED, Value
 from workforce.reports.partnership_figures import (
     MEASURES,
     PartnershipFigures,
     RateRow,
-    comparable,
     missing_members,
     read,
 )
@@ -50,14 +50,6 @@ def chart_columns(members: int) -> int:
     return 2 if members <= 4 else 3
 
 
-def difference(now: Value, before: Value) -> Value:
-    if now is SUPPRESSED or before is SUPPRESSED:
-        return SUPPRESSED
-    if now is None or before is None:
-        return None
-    return float(now) - float(before)  # type: ignore[arg-type]
-
-
 def ranks(values: dict[str, Value], better: str) -> dict[str, Rank]:
     """Each shown member's place among the shown members (a withheld or missing figure is
     not ranked, and not counted in "of")."""
@@ -72,7 +64,7 @@ def measure_section(figures: PartnershipFigures, kpi: str,
     partnership's total, the spread, the sentences saying so and a small chart each."""
     p, ago = str(figures.period), str(figures.year_ago)
     names = figures.names()
-    better = "higher" if kpi == "stability_index" else "lower"
+    better = CATALOGUE[kpi].better or "lower"
     now = {m.code: comparable(m.figures.get(p, kpi)) for m in figures.members}
     before = {m.code: comparable(m.figures.get(ago, kpi)) for m in figures.members}
     placed = ranks(now, better)
@@ -228,9 +220,9 @@ def provenance(engine: Engine, figures: PartnershipFigures) -> list[dict[str, An
     """Each member's load of the month and its extract files with their SHA-256."""
     out = []
     for member in figures.members:
+        computed = {c.period: c for c in sources.computed_months(engine, member.code)}
+        kpis = computed.get(str(figures.period))
         for load in sources.lineage(engine, member.code, [figures.period]):
-            computed = {c.period: c for c in sources.computed_months(engine, member.code)}
-            kpis = computed.get(str(figures.period))
             out.append({
                 "council": member.name, "load_id": load.load_id, "loaded_at": load.loaded_at,
                 "kpi_computed_at": kpis.computed_at if kpis else None,
@@ -323,7 +315,7 @@ def council_comparisons(engine: Engine, authority_code: str,
             out.append({"name": partnership.name, "rows": [],
                         "missing": [load_authority_config(code).name for code in missing]})
             continue
-        figures = read(engine, partnership, period)
+        figures = read(engine, partnership, period, agency=False)
         rows = []
         for kpi in MEASURES:
             section = measure_section(figures, kpi, charts_=False)

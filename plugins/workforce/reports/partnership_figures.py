@@ -25,7 +25,7 @@ from workforce.measures import CATALOGUE
 from workforce.partnerships import Partnership
 from workforce.periods import Period, period_range
 from workforce.reports import disclosure, sources
-from workforce.reports.figures import Figures, Kpi
+from workforce.reports.figures import Figures, Kpi, comparable
 from workforce.reports.filters import SUPPRESSED, Value
 
 # The DfE's measures, in the order the cabinet report's headline shows them.
@@ -88,24 +88,16 @@ class PartnershipFigures:
         return {m.code: m.name for m in self.members}
 
 
-def comparable(row: Kpi | None) -> Value:
-    """A member's figure to compare: none when missing or its rolling window was only partly
-    loaded (a part-year turnover is not a turnover)."""
-    if row is None:
-        return None
-    if row.window_months and (row.history_months or 0) < row.window_months:
-        return None
-    return row.value
-
-
 def missing_members(engine: Engine, partnership: Partnership, period: Period) -> list[str]:
     """The members with no KPI results stored for the month."""
     return [code for code in partnership.members
             if str(period) not in {m.period for m in sources.computed_months(engine, code)}]
 
 
-def read(engine: Engine, partnership: Partnership, period: Period) -> PartnershipFigures:
-    """The month's figures of every member and the partnership's totals, protected.
+def read(engine: Engine, partnership: Partnership, period: Period,
+         agency: bool = True) -> PartnershipFigures:
+    """The month's figures of every member and the partnership's totals, protected, with
+    the agency charge rates unless ``agency`` is false (a council's own report shows none).
     Raises ``MembersMissing`` naming the members with no results for the month."""
     missing = missing_members(engine, partnership, period)
     if missing:
@@ -118,7 +110,7 @@ def read(engine: Engine, partnership: Partnership, period: Period) -> Partnershi
     total = disclosure.protect(Figures(partnership.code, _pooled(partnership, stored, months)),
                                totalled=())
     return PartnershipFigures(partnership, period, months, members, total,
-                              agency_rates(engine, partnership, period))
+                              agency_rates(engine, partnership, period) if agency else [])
 
 
 def _pooled(partnership: Partnership, stored: dict[str, dict], months: Iterable[Period]
