@@ -23,7 +23,9 @@ How it measures:
   a report). Each stage is reported as a ratio to its yardstick; each report also per
   page: its seconds over its pages over the one-page PDF's seconds, that PDF rendered
   again in the render stage, before and after the reports, so both see the same machine
-  (median per report kind; the target is the slowest single report's).
+  (median per report kind; the target is the slowest single report's). Beside them, a page
+  filled by a plain 50-row table, the same way: what WeasyPrint itself needs for a page
+  dense with table cells, against which the reports' pages can be read.
 * Census import (``census153``; ``census5`` in the smoke run): a return per council for
   2024, the size of the council's published DfE row (``workforce.census.synthetic``), about
   48,000 worker records for the 153; imported one after another into a fresh warehouse as
@@ -266,6 +268,7 @@ def stage_render(work: dict[str, Any]) -> dict[str, Any]:
     # load changes within a run, and the ratio per page should compare like with like.
     yardstick = Path(work["output"]) / "yardstick.pdf"
     beside = [one_page_pdf(yardstick)]
+    table_page = [table_page_pdf(yardstick)]
     renders: list[dict[str, Any]] = []
     last_month: dict[str, float] = {}
     for code, period in work["render"]:
@@ -279,6 +282,7 @@ def stage_render(work: dict[str, Any]) -> dict[str, Any]:
             if period == work["end"]:
                 last_month[kind] = renders[-1]["seconds"]
     beside.append(one_page_pdf(yardstick))
+    table_page.append(table_page_pdf(yardstick))
 
     def median(figure: str, per_page: bool = False) -> dict[str, float]:
         return {kind: statistics.median(r[figure] / (r["pages"] if per_page else 1)
@@ -292,18 +296,38 @@ def stage_render(work: dict[str, Any]) -> dict[str, Any]:
             "pages": {k: [r["pages"] for r in renders if r["kind"] == k] for k in REPORTS},
             "pdf_one_page_s": statistics.mean(wall for wall, _ in beside),
             "pdf_one_page_cpu_s": statistics.mean(cpu for _, cpu in beside),
+            "pdf_table_page_s": statistics.mean(wall for wall, _ in table_page),
             "reports": len(renders), "last_month_s": last_month}
 
 
 def one_page_pdf(target: Path) -> tuple[float, float]:
     """The yardstick: a one-page PDF (heading, paragraph, small table) with WeasyPrint as it
-    comes; wall and CPU seconds, the median of five after one to load fonts, as the
-    reports' median is mostly of warm renders too."""
+    comes; wall and CPU seconds (see ``_weasyprint_seconds``)."""
+    rows = "".join(f"<tr><td>Team {i}</td><td>{i * 3}</td></tr>" for i in range(12))
+    return _weasyprint_seconds(
+        f"<html lang='en-GB'><title>Yardstick</title><h1>Workforce</h1><p>{'Text. ' * 80}"
+        f"</p><table><tr><th>Team</th><th>Posts</th></tr>{rows}</table></html>", target)
+
+
+def table_page_pdf(target: Path) -> tuple[float, float]:
+    """A reference beside the yardstick: one page filled by a plain table, 50 rows of six
+    short cells at 8 pt (a page of the pack's lists of people, without their styling), with
+    WeasyPrint as it comes. It shows what the engine itself needs for a page dense with
+    table cells, each of which it lays out and draws as a text of its own."""
+    rows = "".join(f"<tr><td>W{i:05d}</td><td>Children in need team {i % 5}</td>"
+                   f"<td>Social worker</td><td>1.0</td><td>3 March 2024</td><td>Agency</td></tr>"
+                   for i in range(50))
+    return _weasyprint_seconds(
+        "<html lang='en-GB'><title>Table page</title><style>table { font-size: 8pt }</style>"
+        "<table><tr><th>Ref</th><th>Team</th><th>Role</th><th>FTE</th><th>Date</th>"
+        f"<th>Type</th></tr>{rows}</table></html>", target)
+
+
+def _weasyprint_seconds(page: str, target: Path) -> tuple[float, float]:
+    """Wall and CPU seconds to write ``page`` as a PDF: the median of five after one to load
+    fonts, as the reports' median is mostly of warm renders too."""
     from weasyprint import HTML
 
-    rows = "".join(f"<tr><td>Team {i}</td><td>{i * 3}</td></tr>" for i in range(12))
-    page = (f"<html lang='en-GB'><title>Yardstick</title><h1>Workforce</h1><p>{'Text. ' * 80}"
-            f"</p><table><tr><th>Team</th><th>Posts</th></tr>{rows}</table></html>")
     times, cpu = [], []
     for _ in range(6):
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -845,6 +869,7 @@ def figures(result: dict[str, Any], yardstick_pdf_s: float) -> dict[str, Any]:
     derived["render_per_page_cpu_to_yardstick"] = {
         kind: seconds / render["pdf_one_page_cpu_s"]
         for kind, seconds in render["per_page_median_cpu_s"].items()}
+    derived["table_page_to_yardstick"] = render["pdf_table_page_s"] / page_s
     derived["render_per_page_worst"] = max(
         r["seconds"] / r["pages"] / page_s for r in render["renders"])
     if "census_export" in stages:
@@ -921,6 +946,9 @@ def print_table(result: dict[str, Any], yardsticks: dict[str, float]) -> None:
               f"({render['pdf_one_page_s']:.3f} s; CPU "
               f"{derived['render_per_page_cpu_to_yardstick'][kind]:.2f}x), "
               f"{'-'.join(map(str, sorted({pages[0], pages[-1]})))} pages")
+    print(f"  {'  a page of plain table':<26}{render['pdf_table_page_s']:>10.3f}{'':>10}  "
+          f"{derived['table_page_to_yardstick']:.2f}x one-page PDF (WeasyPrint as it comes: "
+          "50 rows of 6 cells)")
     if "airflow" in stages:
         airflow = stages["airflow"]
         state = "succeeded" if airflow["succeeded"] else "FAILED"
