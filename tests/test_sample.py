@@ -321,8 +321,8 @@ def test_generated_months_validate_without_errors(tmp_path: Path) -> None:
 def test_the_shipped_messy_council_settings_read_the_messy_sample() -> None:
     # The words and file names the sample writes are what config/MSY.yaml expects (that the
     # reader then loads them as their canonical twin: tests/test_council_exports.py).
+    from workforce.cell_typing import normalise_code
     from workforce.config import PROJECT_ROOT, load_authority_config
-    from workforce.validation import normalise_code
 
     settings = load_authority_config("MSY", PROJECT_ROOT / "config")
     assert settings.column_mapping == MESSY_MAPPING

@@ -10,11 +10,12 @@ import pyarrow as pa
 import pytest
 
 from conftest import GOOD_MONTH, write_month
+from workforce.cell_typing import PARSERS
 from workforce.contracts import REFERENCES, ColumnType, Severity
 from workforce.findings import Finding
 from workforce.pipeline import validate_paths
 from workforce.privacy import WITHHELD
-from workforce.validation import PARSERS, ValidatedMonth
+from workforce.validation import ValidatedMonth
 
 Month = dict[str, list[dict[str, str]]]
 # (kind, data row index in GOOD_MONTH, {column: new text})
