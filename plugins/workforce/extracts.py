@@ -5,7 +5,7 @@ file names and headers. ``layouts`` turns a file into rows of text cells under a
 module finds each extract's file in a month folder, matches the headers to the contract's
 columns, and returns a table whose columns are the contract's names and whose cells are text
 (null when empty), or findings that say in a plain sentence why the file cannot be read.
-Typing the values is validation's job.
+Typing the values is validation's job (``cell_typing``).
 """
 
 from __future__ import annotations
