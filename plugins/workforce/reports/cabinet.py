@@ -1,5 +1,6 @@
 """The cabinet workforce report (public, OFFICIAL): headline measures with target, RAG and
-direction of travel, trends against England, finance, the retention scheme, teams.
+direction of travel, trends against England, finance and the retention scheme
+(``cabinet_finance``), teams.
 
 Figures are read from the warehouse into ``Figures``, passed once through
 ``disclosure.protect``, and everything the template sees (tiles, charts, tables and
@@ -20,8 +21,15 @@ from workforce.measures import CATALOGUE
 from workforce.periods import Period, period_range
 from workforce.reports import charts, commentary, disclosure, filters, sources
 from workforce.reports.benchmarks import SOURCE as NATIONAL_SOURCE
+from workforce.reports.cabinet_finance import (
+    FINANCE,
+    finance_charts,
+    finance_commentary,
+    payments,
+    retention,
+)
 from workforce.reports.context import Months, appendix, title, unit
-from workforce.reports.figures import Figures, Payments, comparable, difference
+from workforce.reports.figures import Figures, comparable, difference
 from workforce.reports.filters import SUPPRESSED, Value
 from workforce.reports.partnership import council_comparisons
 from workforce.reports.render import Column
@@ -47,15 +55,6 @@ TEAM_COLUMNS: Final = [
     Column("stability_index", "Stability index", "percent"),
 ]
 TOTALLED: Final = ("sw_headcount",)  # the team table's counts, beside the council's total
-ELIGIBLE: Final = ["turnover_rate_eligible_group", "stability_index_eligible_group"]
-FINANCE: Final = [
-    "agency_spend_month_gbp", "agency_spend_ytd_gbp", "agency_spend_forecast_gbp",
-    "agency_budget_gbp", "agency_budget_variance_gbp", "scheme_cost_forecast_gbp",
-    "scheme_budget_gbp", "scheme_budget_variance_gbp", "vacancy_factor_target",
-    "vacancy_savings_ytd_gbp", "vacancy_factor_target_savings_ytd_gbp",
-    "vacancy_factor_variance_gbp", "retention_eligible_headcount",
-    "retention_after_payment_rate",
-]
 CHART_HEIGHT: Final = 2.15
 NA: Final = "not available"
 # The trends reach back this many months for Septembers with a census return and no monthly
@@ -99,27 +98,6 @@ def span(figures: Figures, months: Months) -> Span:
     axis = period_range(first, months.period)
     both = sorted(p for p in stored if str(p) in months.computed and p >= first)
     return Span(axis, axis.index(trend[0]), annual, both)
-
-
-def payments(engine: Engine, authority_code: str, months: Months) -> list[Payments]:
-    """The schedule stored with the month, summed over the spans the report states."""
-    rows = sources.payments(engine, authority_code, months.period)
-    this_year = {str(p) for p in months.year_to_date}
-    rest_of_year = {str(p) for p in months.financial_year} - this_year
-
-    def span(label: str, chosen: list[dict[str, object]]) -> Payments:
-        return Payments(label, len({r["worker_ref"] for r in chosen}), len(chosen),
-                        sum(int(r["amount_pence"]) for r in chosen) / 100)  # type: ignore[call-overload]
-
-    due = [r for r in rows if r["status"] == "due"]
-    return [
-        span(f"Paid in {months.financial_year_label} to date",
-             [r for r in due if r["due_period"] in this_year]),
-        span("Paid since the scheme began", due),
-        span(f"Due by the end of {months.financial_year_label} (forecast)",
-             [r for r in rows if r["status"] == "forecast" and r["due_period"] in rest_of_year]),
-        span("Not paid: the worker had left", [r for r in rows if r["status"] == "forfeited"]),
-    ]
 
 
 def tiles(figures: Figures, months: Months, compare: Comparators) -> list[dict[str, Any]]:
@@ -183,97 +161,6 @@ def headline_commentary(tiles_: Sequence[dict[str, Any]], figures: Figures,
             target=tile["target"], rag=tile["rag"], comparison=tile["comparison"],
             region_name=tile["region_name"]))
     return sentences
-
-
-def finance_commentary(figures: Figures, months: Months) -> list[str]:
-    p, fy = str(months.period), months.financial_year_label
-    get = lambda kpi: figures.value(p, kpi)  # noqa: E731
-    out = []
-    ytd, forecast = get("agency_spend_ytd_gbp"), get("agency_spend_forecast_gbp")
-    budget_text = commentary.over_under(get("agency_budget_variance_gbp"),
-                                        get("agency_budget_gbp"))
-    if months.period.month == 3:
-        out.append(f"Agency spend for {fy} was {commentary.money(ytd)}, {budget_text}.")
-    elif commentary.known(ytd):
-        out.append(f"Agency spend in {fy} to date is {commentary.money(ytd)}; at the average "
-                   f"of the last three months the year will end at "
-                   f"{commentary.money(forecast)}, {budget_text}.")
-    assumed, actual = get("vacancy_factor_target"), get("vacancy_factor_actual_ytd")
-    if commentary.known(assumed) and commentary.known(actual):
-        text = (f"The budget assumes a vacancy factor of {filters.percent(assumed)}; in {fy} "
-                f"to date {filters.percent(actual)} of the establishment has been vacant")
-        saved = get("vacancy_savings_ytd_gbp")
-        variance = get("vacancy_factor_variance_gbp")
-        if commentary.known(saved) and commentary.known(variance):
-            more = "more" if float(variance) >= 0 else "less"  # type: ignore[arg-type]
-            text += (f", saving {commentary.money(saved)}, "
-                     f"{commentary.money(abs(float(variance)))} {more} than "  # type: ignore[arg-type]
-                     f"the {commentary.money(get('vacancy_factor_target_savings_ytd_gbp'))} "
-                     "assumed")
-        out.append(text + ".")
-    cost, scheme_forecast = get("scheme_cost_ytd_gbp"), get("scheme_cost_forecast_gbp")
-    if commentary.known(cost):
-        scheme_budget = commentary.over_under(get("scheme_budget_variance_gbp"),
-                                              get("scheme_budget_gbp"))
-        out.append(f"The recruitment and retention scheme has cost {commentary.money(cost)} "
-                   f"in {fy} to date; the forecast for the year is "
-                   f"{commentary.money(scheme_forecast)}, {scheme_budget}.")
-    return out
-
-
-def finance_charts(figures: Figures, months: Months) -> list[dict[str, Any]]:
-    fy = months.financial_year
-    done = len(months.year_to_date)
-    p = str(months.period)
-    get = figures.value
-    spend: list[Value] = [get(str(m), "agency_spend_month_gbp") for m in fy[:done]]
-    ytd, forecast = get(p, "agency_spend_ytd_gbp"), get(p, "agency_spend_forecast_gbp")
-    left = len(fy) - done
-    if left and commentary.known(ytd) and commentary.known(forecast):
-        spend += [(float(forecast) - float(ytd)) / left] * left  # type: ignore[arg-type]
-    else:
-        spend += [None] * left
-    budget = get(p, "agency_budget_gbp")
-    label = months.financial_year_label
-    out = [{
-        "chart": charts.bar_chart(
-            fy, spend, measure="Agency spend", unit="gbp",
-            forecast_from=done if left else None,
-            reference=float(budget) / 12 if commentary.known(budget) else None,  # type: ignore[arg-type]
-            y_label="Agency spend (£)", height=CHART_HEIGHT),
-        "caption": f"Agency spend by month, {label}"
-                   + (", with the forecast to March" if left else ""),
-        "source": "Agency timesheet extracts; forecast: the average of the last three "
-                  "months; budget: the year's agency budget ÷ 12",
-    }]
-    ytd_months = months.year_to_date
-    scheme_budget = get(p, "scheme_budget_gbp")
-    profile: list[Value] = [
-        float(scheme_budget) * (i + 1) / 12 if commentary.known(scheme_budget) else None  # type: ignore[arg-type]
-        for i in range(done)
-    ]
-    out.append({
-        "chart": charts.line_chart(
-            ytd_months, [get(str(m), "scheme_cost_ytd_gbp") for m in ytd_months],
-            measure="Scheme cost to date", unit="gbp", series_label="Cost to date",
-            comparisons={"Budget to date (evenly spread)": profile}, zero_based=True,
-            y_label="Cost to date (£)", height=CHART_HEIGHT),
-        "caption": f"Recruitment and retention scheme: cost to date against budget, {label}",
-        "source": "Retention payment schedule and market supplements; budget settings",
-    })
-    out.append({
-        "chart": charts.grouped_bar_chart(
-            [filters.month(m, short=True).split(" ")[0] for m in ytd_months],
-            {"Assumed in budget": [get(str(m), "vacancy_factor_target_savings_ytd_gbp")
-                                   for m in ytd_months],
-             "Achieved": [get(str(m), "vacancy_savings_ytd_gbp") for m in ytd_months]},
-            measure="Savings from vacant posts to date", unit="gbp",
-            y_label="Savings to date (£)", height=CHART_HEIGHT),
-        "caption": f"Vacancy factor: savings assumed in the budget and achieved, {label} "
-                   "to date",
-        "source": "Establishment and HR extracts; budget settings",
-    })
-    return out
 
 
 def trend_charts(figures: Figures, months: Months, compare: Comparators,
@@ -352,43 +239,6 @@ def _span(trend: list[Period]) -> str:
     return f"{filters.month(trend[0])} to {filters.month(trend[-1])}"
 
 
-def retention(figures: Figures, months: Months, settings: AuthorityConfig) -> dict[str, Any]:
-    start = settings.retention_scheme.start_date
-    before = Period.containing(start).shift(-1)
-    p = str(months.period)
-    rows = []
-    for kpi in ELIGIBLE:
-        then, now = (comparable(figures.get(str(before), kpi)),
-                     comparable(figures.get(p, kpi)))
-        rows.append({"measure": title(kpi), "before": then, "after": now,
-                     "change": difference(now, then), "unit": unit(kpi)})
-    step = 1 if len(figures.curve) <= 13 else 3  # every third month when there are many
-    points = [pt for pt in figures.curve if pt.months_since_eligible % step == 0]
-    curve, curve_note = None, "No worker has become eligible yet, so there is no retention curve."
-    if points and not any(commentary.known(pt.share) for pt in points):
-        curve_note = (f"The retention curve is withheld: it rests on fewer than "
-                      f"{disclosure.THRESHOLD} workers at every point.")
-    elif points:
-        curve = charts.grouped_bar_chart(
-            [str(pt.months_since_eligible) for pt in points],
-            {"Still in post": [pt.share for pt in points]},
-            measure="Share of eligible workers still in post, by months since eligibility",
-            unit="percent", y_label="Still in post (%)", height=CHART_HEIGHT)
-    turnover = rows[0]
-    sentence = commentary.movement(
-        "Turnover of the eligible group", "percent", turnover["after"], turnover["before"],
-        p, str(before)) + "."
-    return {
-        "start_date": start, "before": str(before), "eligible": rows,
-        "payments": figures.payments, "curve": curve, "curve_note": curve_note,
-        "sentence": sentence,
-        "eligible_headcount": figures.value(p, "retention_eligible_headcount"),
-        "after_payment_rate": figures.value(p, "retention_after_payment_rate"),
-        "roles": ", ".join(r.replace("_", " ") for r in settings.retention_scheme.eligible_roles),
-        "qualifying_years": settings.retention_scheme.qualifying_years,
-    }
-
-
 def team_rows(figures: Figures, months: Months, teams: list[sources.Team]) -> dict[str, Any]:
     p = str(months.period)
     rows = [{"team": team.name, **{c.key: figures.value(p, c.key, team.code)
@@ -440,10 +290,10 @@ def context(engine: Engine, settings: AuthorityConfig, period: Period) -> dict[s
         "partnerships": council_comparisons(engine, settings.code, period),
         "comparison_region": compare.region_name,
         "comparison_neighbours": bool(compare.neighbours),
-        "finance_charts": finance_charts(figures, months),
+        "finance_charts": finance_charts(figures, months, CHART_HEIGHT),
         "finance": finance,
         "financial_year": months.financial_year_label,
-        "retention": retention(figures, months, settings),
+        "retention": retention(figures, months, settings, CHART_HEIGHT),
         "teams": team_rows(figures, months, teams),
         "threshold": disclosure.THRESHOLD,
         **appendix(engine, settings, months, reach.months, HEADLINE,
