@@ -89,7 +89,7 @@ docs: install
 clean:
 	rm -rf var output landing
 
-# Stage timings and peak memory for 1, 10 and 153 councils against yardsticks (about half an
-# hour on two cores; docs/performance.md). BENCH_ARGS="--quick" for a smoke run.
+# Stage timings and peak memory for 1, 10 and 153 councils against yardsticks (about ten
+# minutes on two cores; docs/performance.md). BENCH_ARGS="--quick" for a smoke run.
 bench: install
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
