@@ -137,8 +137,17 @@ def postgres_server() -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
     """A fresh, empty warehouse on SQLite and on PostgreSQL (its own schema, dropped after)."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'test-warehouse.db'}")
+    with empty_warehouse(request.param, tmp_path / "test-warehouse.db", request) as engine:
+        yield engine
+
+
+@contextmanager
+def empty_warehouse(backend: str, sqlite_file: Path, request: pytest.FixtureRequest
+                    ) -> Iterator[Engine]:
+    """An empty warehouse on ``backend`` ("sqlite": in ``sqlite_file``; "postgresql": a schema
+    of its own on the test server, dropped after; skipped where there is no server)."""
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{sqlite_file}")
         yield engine
         engine.dispose()
         return

@@ -7,8 +7,6 @@ in the middle of a COPY included, leaves the warehouse as it was."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -18,11 +16,10 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import Engine, text
 
-from conftest import AUTHORITY, GOOD_MONTH, PERIOD, postgres_warehouse, write_month
+from conftest import AUTHORITY, GOOD_MONTH, PERIOD, empty_warehouse, write_month
 from workforce.pipeline import load_authority_month
 from workforce.sample import write_sample
 from workforce.warehouse import load as load_module
-from workforce.warehouse import make_engine
 from workforce.warehouse.bulk import Rows, insert_rows
 from workforce.warehouse.frames import store_month_frames
 
@@ -56,19 +53,6 @@ def _frame(stream: bytes, kind: str, backend: str) -> object:
         return str(table.schema), sorted(zip(*table.to_pydict().values(), strict=True),
                                          key=lambda row: row[post])
     return stream
-
-
-@contextmanager
-def another_warehouse(engine: Engine, tmp_path: Path, request: pytest.FixtureRequest
-                      ) -> Iterator[Engine]:
-    """A second empty warehouse on the same backend as ``engine``."""
-    if engine.dialect.name == "sqlite":
-        other = make_engine(f"sqlite:///{tmp_path / 'rows.db'}")
-        yield other
-        other.dispose()
-        return
-    with postgres_warehouse(request.getfixturevalue("postgres_server")) as other:
-        yield other
 
 
 def _row_by_row(connection, name: str, table: pa.Table) -> None:
@@ -105,7 +89,7 @@ def test_the_bulk_path_stores_what_row_by_row_inserts_stored(
     engine: Engine, months: list[tuple[Path, str]], tmp_path: Path,
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with another_warehouse(engine, tmp_path, request) as rows:
+    with empty_warehouse(engine.dialect.name, tmp_path / "rows.db", request) as rows:
         with monkeypatch.context() as patched:
             patched.setattr(load_module, "insert_table", _row_by_row)
             patched.setattr(load_module, "store_month_frames", _frames_read_back)

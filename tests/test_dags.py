@@ -62,6 +62,17 @@ def dagbag(airflow_home: Path):
     return BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS)
 
 
+def parsed_with_a_short_wait(monkeypatch: pytest.MonkeyPatch, dag_file: str, waiting_for: str):
+    """``dag_file`` parsed with a three-second wait re-checked every half second (a DAG reads
+    ``WORKFORCE_<waiting_for>_WAIT_HOURS`` and ``..._POKE_MINUTES`` at parse time), so a run
+    gives up quickly."""
+    from airflow.dag_processing.dagbag import BundleDagBag
+
+    monkeypatch.setenv(f"WORKFORCE_{waiting_for}_WAIT_HOURS", str(3 / 3600))
+    monkeypatch.setenv(f"WORKFORCE_{waiting_for}_POKE_MINUTES", str(0.5 / 60))
+    return BundleDagBag(dag_folder=str(DAGS / dag_file), bundle_path=DAGS)
+
+
 @pytest.fixture(scope="module")
 def common(dagbag) -> ModuleType:
     """The DAGs' shared module, imported by name as the DAG files import it."""
@@ -298,13 +309,7 @@ def test_the_sensor_waits_naming_the_missing_extract_until_it_lands(
     airflow_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from airflow.dag_processing.dagbag import BundleDagBag
-
-    # The DAG reads its wait at parse time: parse it with a three-second wait, re-checked
-    # every half second, so a run gives up quickly.
-    monkeypatch.setenv("WORKFORCE_EXTRACT_WAIT_HOURS", str(3 / 3600))
-    monkeypatch.setenv("WORKFORCE_EXTRACT_POKE_MINUTES", str(0.5 / 60))
-    short_wait = BundleDagBag(dag_folder=str(DAGS / "workforce_monthly.py"), bundle_path=DAGS)
+    short_wait = parsed_with_a_short_wait(monkeypatch, "workforce_monthly.py", "EXTRACT")
     landing = tmp_path / "landing"
     write_month(landing, {k: rows for k, rows in GOOD_MONTH.items() if k != "caseloads"})
     monkeypatch.setenv("WORKFORCE_LANDING_ROOT", str(landing))
@@ -642,11 +647,7 @@ def test_the_partnership_report_waits_for_a_member_then_fails_naming_it(
     airflow_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from airflow.dag_processing.dagbag import BundleDagBag
-
-    monkeypatch.setenv("WORKFORCE_PARTNERSHIP_WAIT_HOURS", str(3 / 3600))
-    monkeypatch.setenv("WORKFORCE_PARTNERSHIP_POKE_MINUTES", str(0.5 / 60))
-    short_wait = BundleDagBag(dag_folder=str(DAGS / "partnership_report.py"), bundle_path=DAGS)
+    short_wait = parsed_with_a_short_wait(monkeypatch, "partnership_report.py", "PARTNERSHIP")
     partnership_settings(tmp_path / "config")
     landing = tmp_path / "landing"
     write_month(landing)
